@@ -1,0 +1,30 @@
+// @ts-check
+const path = require('node:path');
+
+/**
+ * One Jest configuration for the whole repository.
+ * - @swc/jest strips types fast; `npm run typecheck` does the type checking.
+ * - `@app/...` imports resolve to solution/src, or to a lab's src when
+ *   SDP_CODE_ROOT points at a lab folder (that is how check:lab runs the same
+ *   tests against a learner's code).
+ */
+const codeRoot = path.resolve(__dirname, process.env.SDP_CODE_ROOT ?? 'solution');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  moduleNameMapper: {
+    '^@app/(.*)$': `${codeRoot}/src/$1`,
+  },
+  globalSetup: '<rootDir>/scripts/test-support/global-setup.ts',
+  globalTeardown: '<rootDir>/scripts/test-support/global-teardown.ts',
+  setupFiles: ['<rootDir>/scripts/test-support/test-env.ts'],
+  testMatch: ['<rootDir>/solution/test/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/\\.serverless/'],
+  modulePathIgnorePatterns: ['<rootDir>/solution/\\.serverless/'],
+  maxWorkers: 2,
+  testTimeout: 30_000,
+};

