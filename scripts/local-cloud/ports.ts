@@ -1,5 +1,19 @@
 import net from 'node:net';
 
+/** The local cloud's ports unless told otherwise (8000 and 8083 are DynamoDB Local's and Step Functions Local's usual ones). */
+export const DEFAULT_PORTS = { api: 3000, sfn: 8083, dynamodb: 8000 } as const;
+
+/** A port the local cloud needs is taken; the message says which and what to do. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly what: string,
+  ) {
+    super(`Port ${port} (${what}) is already in use. Stop whatever uses it (e.g. an earlier npm start) or choose another port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
 /** Asks the OS for a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -13,19 +27,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Resolves when nothing listens on `port`, rejects with a clear message when something does. */
+function listenError(error: NodeJS.ErrnoException, port: number, what: string): Error {
+  return error.code === 'EADDRINUSE' ? new PortInUseError(port, what) : new Error(`Cannot listen on port ${port} (${what}): ${error.message}`);
+}
+
+/** Resolves when nothing listens on `port`, rejects with a PortInUseError when something does. */
 export async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new Error(
-          error.code === 'EADDRINUSE'
-            ? `Port ${port} (${what}) is already in use. Stop whatever uses it (e.g. an earlier npm start) or choose another port.`
-            : `Cannot listen on port ${port} (${what}): ${error.message}`,
-        ),
-      ),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, what)));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
+}
+
+/** Starts `server` listening; a busy port becomes a PortInUseError. Resolves with the port actually bound. */
+export async function listenOn(server: net.Server, port: number, host: string, what: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, port, what));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return (server.address() as net.AddressInfo).port;
 }

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { UsageError, checkStage, parseArgs } from '../cli-args';
+import { DEFAULT_PORTS } from './ports';
+import { SERVERLESS_FILE } from './serverless-config';
+
+/** The command line of `npm start`, checked: every mistake is a UsageError saying what is accepted. */
+export const USAGE = `Usage: npm start [-- options]
+
+Runs the whole system locally from solution/serverless.yml: DynamoDB Local, the
+tables and seed stock, Step Functions, the stream poller and the API.
+
+Options:
+  --api-port <port>        the API (API Gateway) port (default ${DEFAULT_PORTS.api})
+  --sfn-port <port>        the Step Functions endpoint port (default ${DEFAULT_PORTS.sfn})
+  --dynamodb-port <port>   the DynamoDB Local port (default ${DEFAULT_PORTS.dynamodb})
+  --persist <dir>          keep data in <dir> between runs (default: in memory)
+  --retry-wait-ms <ms>     wait before each state machine retry (default 200)
+  --real-retry-waits       wait as the Retry policies in serverless.yml say
+  --stage <name>           stage used in resource names (default local)
+  --config <file>          the serverless.yml to run (default solution/serverless.yml)
+  --verbose                also print the handlers' Powertools JSON logs
+  --help                   show this help
+
+Environment: FAULT_INJECTION and PAYMENT_DECLINE_ABOVE_CENTS, when set, override
+serverless.yml (e.g. FAULT_INJECTION='{"processPayment":{"firstAttempts":2}}').`;
+
+/** State machine Retry waits locally, unless --real-retry-waits: a demo should not sit idle for 30 s. */
+export const DEFAULT_RETRY_WAIT_MS = 200;
+export const PASSED_THROUGH_ENVIRONMENT = ['FAULT_INJECTION', 'PAYMENT_DECLINE_ABOVE_CENTS'];
+
+export interface StartArgs {
+  readonly apiPort: number;
+  readonly sfnPort: number;
+  readonly dynamodbPort: number;
+  readonly persistDir?: string;
+  readonly retryWaitMs?: number;
+  readonly stage: string;
+  readonly configFile: string;
+  readonly verbose: boolean;
+  readonly help: boolean;
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+export function parseStartArgs(argv: readonly string[]): StartArgs {
+  const { values, flags } = parseArgs(argv, {
+    values: ['api-port', 'sfn-port', 'dynamodb-port', 'persist', 'retry-wait-ms', 'stage', 'config'],
+    flags: ['real-retry-waits', 'verbose', 'help'],
+  });
+  const args: StartArgs = {
+    apiPort: integer('api-port', values['api-port'], DEFAULT_PORTS.api, 1, 65535),
+    sfnPort: integer('sfn-port', values['sfn-port'], DEFAULT_PORTS.sfn, 1, 65535),
+    dynamodbPort: integer('dynamodb-port', values['dynamodb-port'], DEFAULT_PORTS.dynamodb, 1, 65535),
+    persistDir: values.persist,
+    retryWaitMs: flags.has('real-retry-waits') ? undefined : integer('retry-wait-ms', values['retry-wait-ms'], DEFAULT_RETRY_WAIT_MS, 0, 600_000),
+    stage: checkStage(values.stage ?? 'local'),
+    configFile: values.config ? path.resolve(values.config) : SERVERLESS_FILE,
+    verbose: flags.has('verbose'),
+    help: flags.has('help'),
+  };
+  if (flags.has('real-retry-waits') && values['retry-wait-ms'] !== undefined) throw new UsageError('--retry-wait-ms and --real-retry-waits cannot be used together');
+  const ports = [args.apiPort, args.sfnPort, args.dynamodbPort];
+  if (new Set(ports).size !== ports.length) throw new UsageError(`--api-port, --sfn-port and --dynamodb-port must differ (got ${ports.join(', ')})`);
+  return args;
+}

@@ -1,0 +1,196 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../cli-args';
+import { REPO_ROOT } from './local-cloud';
+import { WATCHDOG_MARKER } from './orphan-guard';
+import { pollUntil } from './poll';
+import { freePort } from './ports';
+import { parseStartArgs } from './start-args';
+
+/**
+ * `npm start` as a learner meets it: clear messages instead of stack traces
+ * when something is in the way, and Ctrl-C leaving nothing running.
+ */
+const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const START = path.join(REPO_ROOT, 'scripts', 'local-cloud', 'start.ts');
+
+interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs start.ts the way npm does (through tsx), without npm's own noise. */
+function runStart(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TSX_CLI, START, ...args], { cwd: REPO_ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+describe('npm start arguments', () => {
+  it('accepts the documented options', () => {
+    expect(parseStartArgs(['--api-port', '3100', '--persist', 'data', '--verbose'])).toMatchObject({ apiPort: 3100, sfnPort: 8083, dynamodbPort: 8000, persistDir: 'data', verbose: true, retryWaitMs: 200 });
+    expect(parseStartArgs(['--real-retry-waits']).retryWaitMs).toBeUndefined();
+  });
+
+  it('refuses a bad value, an unknown option or clashing ports with a UsageError saying what is wrong', () => {
+    expect(() => parseStartArgs(['--api-port', 'abc'])).toThrow(new UsageError('--api-port must be a whole number from 1 to 65535, got "abc"'));
+    expect(() => parseStartArgs(['--port', '1'])).toThrow(/Unknown option --port \(known: --api-port/);
+    expect(() => parseStartArgs(['--api-port', '8000'])).toThrow(/must differ/);
+    expect(() => parseStartArgs(['--stage', 'Prod!'])).toThrow(UsageError);
+  });
+});
+
+describe('npm start when something is in the way', () => {
+  let tempDir: string;
+  let busy: net.Server;
+  let ports: { api: number; sfn: number; dynamodb: number; busy: number };
+  let runs: Record<'usage' | 'busyPort' | 'invalidYaml' | 'noJava', Promise<Finished>>;
+
+  beforeAll(async () => {
+    tempDir = mkdtempSync(path.join(os.tmpdir(), 'sdp-start-'));
+    ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort(), busy: await freePort() };
+    busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(ports.busy, '127.0.0.1', resolve));
+    const invalidYaml = path.join(tempDir, 'serverless.yml');
+    writeFileSync(invalidYaml, 'service: broken\nfunctions: [\n  nope\n');
+    const freePorts = ['--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb)];
+    // Independent runs, started together: each is a few seconds of tsx start-up.
+    runs = {
+      usage: runStart(['--api-port', 'abc']),
+      busyPort: runStart(['--api-port', String(ports.busy), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb)]),
+      invalidYaml: runStart([...freePorts, '--config', invalidYaml]),
+      // A PATH with no java on it (node itself is run by absolute path).
+      noJava: runStart(freePorts, { ...process.env, PATH: tempDir }),
+    };
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(runs ?? {}));
+    await new Promise((resolve) => busy?.close(resolve));
+    rmSync(tempDir, { recursive: true, force: true });
+  });
+
+  it('explains a bad argument and exits 2', async () => {
+    const { code, stderr } = await runs.usage;
+    expect(code).toBe(2);
+    expect(stderr).toContain('npm start: --api-port must be a whole number');
+    expect(stderr).toContain('npm start -- --help');
+    expect(stderr).not.toMatch(STACK_LINE);
+  }, 30_000);
+
+  it('explains a busy port, says how to pick another, and exits 1 without starting anything', async () => {
+    const { code, stderr, stdout } = await runs.busyPort;
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Port ${ports.busy} (the API) is already in use`);
+    expect(stderr).toContain(`npm start -- --api-port ${ports.busy + 1}`);
+    expect(stderr).not.toMatch(STACK_LINE);
+    expect(stdout).not.toContain('Local cloud ready');
+  }, 30_000);
+
+  it('explains an invalid serverless.yml and exits 1', async () => {
+    const { code, stderr } = await runs.invalidYaml;
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/serverless\.yml is not valid YAML/);
+    expect(stderr).toContain('Fix the file and run npm start again');
+    expect(stderr).not.toMatch(STACK_LINE);
+  }, 30_000);
+
+  it('explains how to install Java when it is missing, and exits 1', async () => {
+    const { code, stderr } = await runs.noJava;
+    expect(code).toBe(1);
+    expect(stderr).toContain('DynamoDB Local needs Java 17 or newer');
+    expect(stderr).toContain('openjdk-17-jre-headless');
+    expect(stderr).not.toMatch(STACK_LINE);
+  }, 30_000);
+});
+
+interface ProcessInfo {
+  readonly pid: number;
+  readonly groupId: number;
+  readonly args: string;
+}
+
+/** Every process on the machine: from /proc on Linux (slim CI images may lack `ps`), else from `ps`. */
+function processes(): ProcessInfo[] {
+  if (existsSync('/proc/self/stat')) {
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .flatMap((pid) => {
+        try {
+          // stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces, so split after its ')'.
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+          return [{ pid: Number(pid), groupId: Number(fields[2]), args }];
+        } catch {
+          return []; // exited while we looked
+        }
+      });
+  }
+  return execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [pid, groupId, ...args] = line.trim().split(/\s+/);
+      return { pid: Number(pid), groupId: Number(groupId), args: args.join(' ') };
+    });
+}
+
+const processesInGroup = (groupId: number) => processes().filter((p) => p.groupId === groupId && p.args !== '');
+const javaOnPort = (port: number) => processes().filter((p) => p.args.includes('DynamoDBLocal.jar') && p.args.includes(`-port ${port} `));
+
+describe('npm start and Ctrl-C', () => {
+  let npm: ChildProcess | undefined;
+
+  afterAll(() => {
+    // Only if the test failed half-way: never leave our own process group behind.
+    if (npm?.pid && processesInGroup(npm.pid).length > 0) process.kill(-npm.pid, 'SIGKILL');
+  });
+
+  it('serves the API within 30 s, and SIGINT to the whole npm start process tree (what Ctrl-C sends) leaves no process and no java behind', async () => {
+    const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort() };
+    // Its own process group, like a terminal's foreground job, so the signal reaches the tree as Ctrl-C would.
+    npm = spawn('npm', ['start', '--', '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb)], {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    const groupId = npm.pid as number;
+    let output = '';
+    npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => npm?.on('exit', (code) => resolve(code)));
+
+    await pollUntil(() => output.includes('Local cloud ready'), { timeoutMs: 30_000, intervalMs: 100, description: `npm start to be ready; output so far:\n${output}` });
+    const response = await fetch(`http://127.0.0.1:${ports.api}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'customer-123', items: [{ productId: 'laptop', quantity: 1, price: 1299.99 }] }),
+    });
+    expect(response.status).toBe(201);
+    const [java] = javaOnPort(ports.dynamodb);
+    expect(java).toBeDefined();
+    expect(output).not.toContain('NodeVersionSupportWarning');
+    const guard = () => processes().filter((p) => p.args.includes(`${java.pid} ${WATCHDOG_MARKER}`));
+    expect(guard()).toHaveLength(1);
+
+    process.kill(-groupId, 'SIGINT');
+
+    await exited;
+    await pollUntil(() => processesInGroup(groupId).length === 0 && javaOnPort(ports.dynamodb).length === 0 && guard().length === 0, {
+      timeoutMs: 10_000,
+      description: 'every process of npm start (and the guard of its java) to exit',
+    });
+  }, 60_000);
+});

@@ -1,0 +1,150 @@
+/**
+ * `npm start`: the whole order system running offline, from
+ * solution/serverless.yml, on real local engines. See docs/local-cloud.md.
+ *
+ *   npm start
+ *   npm start -- --persist .local-cloud/data --api-port 3001 --verbose
+ */
+import './quiet-sdk';
+import path from 'node:path';
+import { UsageError } from '../cli-args';
+import { JavaMissingError } from './dynamodb-local';
+import { HopLog } from './hop-log';
+import { DEFAULT_STATE_DIR, type LocalCloud, startLocalCloud } from './local-cloud';
+import { PortInUseError } from './ports';
+import { ServerlessConfigError, tableNameOf } from './serverless-config';
+import { PASSED_THROUGH_ENVIRONMENT, type StartArgs, USAGE, parseStartArgs } from './start-args';
+
+/** A path as a learner would type it: relative when inside the current folder, absolute otherwise. */
+const relative = (file: string) => {
+  const shown = path.relative(process.cwd(), file);
+  return shown === '' ? '.' : shown.startsWith('..') ? file : shown;
+};
+const localhost = (url: string) => url.replace('127.0.0.1', 'localhost');
+
+function banner(cloud: LocalCloud, args: StartArgs, seconds: string): string {
+  const api = localhost(cloud.apiUrl);
+  const sfn = localhost(cloud.sfnEndpoint);
+  const dynamodb = localhost(cloud.dynamodbEndpoint);
+  const machine = cloud.stateMachineArns[0];
+  const storage = args.persistDir ? `data kept in ${relative(path.resolve(args.persistDir))}${cloud.seeded ? '' : ' (existing data)'}` : 'in memory: data is gone when you stop';
+  const retries = args.retryWaitMs === undefined ? 'as in serverless.yml' : `${args.retryWaitMs} ms (shortened; --real-retry-waits for the real ones)`;
+  const routes = cloud.routes.map((route) => `${route.method} ${route.resource}`).join(', ');
+  const lines = [
+    '',
+    `Local cloud ready in ${seconds} s (stage ${cloud.config.stage}, from ${relative(args.configFile)})`,
+    '',
+    `  API (API Gateway)        ${api}   ${routes}`,
+    `  Step Functions endpoint  ${sfn}   saga retry waits: ${retries}`,
+    `  DynamoDB Local           ${dynamodb}   ${storage}`,
+    ...cloud.pollers.map((poller) => `  Stream poller            outbox stream → ${poller.functionName}`),
+    ...cloud.failureQueues.map((queue) => `  On-failure destination   ${relative(queue.file)}`),
+    '',
+    'Try it:',
+    `  curl -s -X POST ${api}/orders \\`,
+    `    -H 'content-type: application/json' -H 'x-idempotency-key: my-first-order' \\`,
+    `    -d '{"customerId":"customer-123","items":[{"productId":"laptop","quantity":1,"price":1299.99}]}'`,
+    `  ./test-api.sh ${api}`,
+    `  aws dynamodb scan --endpoint-url ${dynamodb} --table-name ${tableNameOf(cloud.config, 'OrdersTable')}`,
+    ...(machine ? [`  aws stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${machine}`] : []),
+    '',
+    `One line per hop follows${args.verbose ? '' : ' (--verbose adds the handlers\' JSON logs)'}. Ctrl-C stops everything.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function explain(error: unknown, verbose: boolean): { message: string; exitCode: number } {
+  if (error instanceof UsageError) return { message: `${error.message}\n  See the options: npm start -- --help`, exitCode: 2 };
+  if (error instanceof PortInUseError) {
+    const flag = error.what === 'the API' ? 'api-port' : error.what === 'DynamoDB Local' ? 'dynamodb-port' : 'sfn-port';
+    return { message: `${error.message}\n  Find it:  lsof -i :${error.port}\n  Or run:   npm start -- --${flag} ${error.port + 1}`, exitCode: 1 };
+  }
+  if (error instanceof JavaMissingError) return { message: error.message, exitCode: 1 };
+  if (error instanceof ServerlessConfigError) {
+    return { message: `${error.message}\n  Fix the file and run npm start again: it is the single source of truth for AWS and the local cloud.`, exitCode: 1 };
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  return { message: verbose && err.stack ? err.stack : `${err.message}\n  (npm start -- --verbose shows the stack trace)`, exitCode: 1 };
+}
+
+async function main(): Promise<void> {
+  let args: StartArgs;
+  try {
+    args = parseStartArgs(process.argv.slice(2));
+  } catch (error) {
+    const { message, exitCode } = explain(error, false);
+    console.error(`npm start: ${message}`);
+    process.exit(exitCode);
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  const log = new HopLog({ write: (line) => process.stdout.write(`${line}\n`), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+  let cloud: LocalCloud | undefined;
+  /** When the first stop signal arrived (0: none yet). */
+  let stopRequestedAt = 0;
+
+  async function stop(exitCode: number): Promise<void> {
+    console.log('\nStopping the local cloud…');
+    await cloud?.stop();
+    console.log('Stopped: API, Step Functions, stream poller and DynamoDB Local are down.');
+    process.exit(exitCode);
+  }
+  const onSignal = () => {
+    if (stopRequestedAt !== 0) {
+      // Ctrl-C reaches this process twice (from the terminal, and relayed by tsx): only a
+      // later one means "stop waiting". Even then, never leave Java behind.
+      if (Date.now() - stopRequestedAt < 1000) return;
+      cloud?.killEngine();
+      process.exit(130);
+    }
+    stopRequestedAt = Date.now();
+    // Still starting: main() stops as soon as there is something to stop.
+    if (cloud) void stop(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Whatever happens, the Java process must not outlive this one.
+  process.on('exit', () => cloud?.killEngine());
+  process.on('uncaughtException', (error) => {
+    console.error(`npm start: unexpected error, stopping: ${args.verbose ? error.stack : error.message}`);
+    stopRequestedAt ||= Date.now();
+    void stop(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    log.info(`warning: unhandled promise rejection: ${reason instanceof Error ? reason.message : String(reason)}`, 'warn');
+  });
+
+  console.log(`Starting the local cloud from ${relative(args.configFile)}…`);
+  const started = Date.now();
+  const environment: Record<string, string> = {};
+  for (const name of PASSED_THROUGH_ENVIRONMENT) if (process.env[name] !== undefined) environment[name] = process.env[name] as string;
+  try {
+    cloud = await startLocalCloud({
+      configFile: args.configFile,
+      stage: args.stage,
+      apiPort: args.apiPort,
+      sfnPort: args.sfnPort,
+      dynamodbPort: args.dynamodbPort,
+      persistDir: args.persistDir,
+      stateDir: DEFAULT_STATE_DIR,
+      stateMachineRetryWaitMs: args.retryWaitMs,
+      verbose: args.verbose,
+      environment,
+      log,
+    });
+  } catch (error) {
+    // Ctrl-C during start-up also stops DynamoDB Local (same terminal): that is no error to explain.
+    if (stopRequestedAt !== 0) process.exit(130);
+    const { message, exitCode } = explain(error, args.verbose);
+    console.error(`npm start: ${message}`);
+    process.exit(exitCode);
+  }
+  if (stopRequestedAt !== 0) return stop(0);
+  console.log(banner(cloud, args, ((Date.now() - started) / 1000).toFixed(1)));
+}
+
+void main();
