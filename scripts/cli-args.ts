@@ -31,9 +31,14 @@ export function parseArgs(argv: readonly string[], spec: { values: readonly stri
   return { values, flags };
 }
 
-export const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
+/**
+ * Stage names end up inside IAM role names (64 characters at most), so they
+ * must stay short: 10 characters fit every role this service creates in
+ * us-east-1 (see docs/deploy.md for other regions).
+ */
+export const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,9}$/;
 
 export function checkStage(stage: string): string {
-  if (!STAGE_PATTERN.test(stage)) throw new UsageError(`--stage "${stage}" must be 1-16 lower-case letters, digits or -, starting with a letter`);
+  if (!STAGE_PATTERN.test(stage)) throw new UsageError(`--stage "${stage}" must be 1-10 lower-case letters, digits or -, starting with a letter`);
   return stage;
 }

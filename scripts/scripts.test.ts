@@ -59,6 +59,7 @@ describe('npm run seed:inventory', () => {
   it.each([
     [[], /--stage is required/],
     [['--stage', 'Bad Stage!'], /--stage "Bad Stage!" must be/],
+    [['--stage', 'averylongstage'], /must be 1-10 lower-case letters/],
     [['--stage', 'dev', '--colour', 'red'], /Unknown option --colour/],
   ])('refuses %j with a clear message and exit status 2', async (args, message) => {
     const result = await runScript('seed-inventory.ts', args as string[]);

@@ -61,14 +61,16 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await pollUntil(
+    const outcome = await pollUntil(
       async () => {
-        if (exited) throw new Error(`DynamoDB Local exited during start-up:\n${output}`);
+        // Stop waiting at once if Java has died; only a slow start is worth the deadline.
+        if (exited) return 'exited' as const;
         await client.send(new ListTablesCommand({}));
-        return true;
+        return 'ready' as const;
       },
       { timeoutMs: options.readyTimeoutMs ?? 30_000, intervalMs: 100, description: `DynamoDB Local on port ${port}` },
     );
+    if (outcome === 'exited') throw new Error('DynamoDB Local exited during start-up (is Java 17 or newer installed? `java -version`)');
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output}`.trim());

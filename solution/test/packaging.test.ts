@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readZip } from '../../scripts/test-support/zip';
 
 /**
  * `sls package` of solution/ offline, with no AWS credentials, and checks on
@@ -100,6 +101,11 @@ describe('sls package (offline CloudFormation)', () => {
 
   it('runs every function on nodejs22.x', () => {
     for (const [, fn] of resources('AWS::Lambda::Function')) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+  });
+
+  it('keeps error class names through minification, since Step Functions matches Retry and Catch on them', () => {
+    const bundle = [...readZip(readFileSync(path.join(outDir, 'reserveInventory.zip'))).values()].map((file) => file.toString('utf8')).join('\n');
+    for (const name of ['OutOfStockError', 'UnknownProductError', 'TransientError']) expect(bundle).toContain(`"${name}"`);
   });
 
   it('zips each function into at most 500 KB', () => {
