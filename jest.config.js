@@ -5,14 +5,16 @@ const path = require('node:path');
  * One Jest configuration for the whole repository.
  * - @swc/jest strips types fast; `npm run typecheck` does the type checking.
  * - `@app/...` imports resolve to solution/src, or to a lab's src when
- *   SDP_CODE_ROOT points at a lab folder (that is how check:lab runs the same
- *   tests against a learner's code).
+ *   SDP_CODE_ROOT points at a lab folder (e.g. labs/02-streams-relay), so the
+ *   same lab tests run against a learner's code. `npm run check:lab` and
+ *   `npm run verify:labs` build on this config (scripts/labs/jest-projects.ts).
  */
 const codeRoot = path.resolve(__dirname, process.env.SDP_CODE_ROOT ?? 'solution');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node, plus surfacing of a lab's unfinished TODOs in failing tests (see the file).
+  testEnvironment: '<rootDir>/scripts/labs/jest-environment.ts',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
@@ -22,7 +24,8 @@ module.exports = {
   globalSetup: '<rootDir>/scripts/test-support/global-setup.ts',
   globalTeardown: '<rootDir>/scripts/test-support/global-teardown.ts',
   setupFiles: ['<rootDir>/scripts/test-support/test-env.ts'],
-  testMatch: ['<rootDir>/solution/test/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
+  // Every lab's tests run against the solution too: the solution passes them all.
+  testMatch: ['<rootDir>/solution/test/**/*.test.ts', '<rootDir>/labs/*/test/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/\\.serverless/'],
   modulePathIgnorePatterns: ['<rootDir>/solution/\\.serverless/'],
   maxWorkers: 2,

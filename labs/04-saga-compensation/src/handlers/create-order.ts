@@ -1,0 +1,110 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { integerEnv, tables } from '../lib/config';
+import { badRequest, errorResponse, json, lowerCaseHeaders } from '../lib/http';
+import { logger } from '../lib/logger';
+import { fromCents } from '../lib/money';
+import { createOrderWithOutboxEvent } from '../lib/orders';
+import { type ValidOrderRequest, parseOrderRequest } from '../lib/order-request';
+import { isTransientAwsError } from '../lib/transient';
+
+export const IDEMPOTENCY_HEADER = 'x-idempotency-key';
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** The 201 body. It is what the idempotency record stores and replays. */
+export interface CreateOrderResponse {
+  readonly orderId: string;
+  readonly status: 'PENDING';
+  readonly totalAmount: number;
+  readonly message: string;
+}
+
+interface IdempotentRequest {
+  readonly idempotencyKey: string;
+  readonly order: ValidOrderRequest;
+}
+
+async function createOrder(order: ValidOrderRequest): Promise<CreateOrderResponse> {
+  const created = await createOrderWithOutboxEvent(order);
+  logger.info('order created with its ORDER_CREATED outbox event', { orderId: created.orderId });
+  return { orderId: created.orderId, status: 'PENDING', totalAmount: fromCents(created.totalCents), message: 'Order created successfully' };
+}
+
+/**
+ * The idempotent version of createOrder, built once per container (and again
+ * only if the table or window changes, which tests do).
+ *
+ * - key: the x-idempotency-key header, letter case of the name ignored;
+ * - payload validation: the validated order, so the same key with another
+ *   body is refused (422) instead of silently returning the first order;
+ * - errors are thrown, never returned: Powertools then deletes the in-progress
+ *   record, so a failure is not cached and a retry can succeed.
+ */
+let idempotent: { signature: string; run: (request: IdempotentRequest) => Promise<CreateOrderResponse>; config: IdempotencyConfig } | undefined;
+
+function idempotentCreateOrder() {
+  const tableName = tables.idempotency();
+  const expiresAfterSeconds = integerEnv('IDEMPOTENCY_TTL_SECONDS', 600);
+  const signature = `${tableName}/${expiresAfterSeconds}`;
+  if (idempotent?.signature !== signature) {
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: 'idempotencyKey',
+      payloadValidationJmesPath: 'order',
+      expiresAfterSeconds,
+      throwOnNoIdempotencyKey: true,
+    });
+    const run = makeIdempotent((request: IdempotentRequest) => createOrder(request.order), {
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName }),
+      config,
+    });
+    idempotent = { signature, run, config };
+  }
+  return idempotent;
+}
+
+export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  logger.addContext(context);
+  const headers = lowerCaseHeaders(event);
+  const idempotencyKey = headers[IDEMPOTENCY_HEADER];
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+    return badRequest([{ field: `headers.${IDEMPOTENCY_HEADER}`, message: 'must be 1 to 255 visible ASCII characters' }]);
+  }
+  const parsed = parseOrderRequest(event.body, event.isBase64Encoded);
+  if (!parsed.ok) return badRequest(parsed.problems);
+
+  try {
+    let response: CreateOrderResponse;
+    if (idempotencyKey === undefined) {
+      response = await createOrder(parsed.order);
+    } else {
+      const { run, config } = idempotentCreateOrder();
+      // Lets Powertools expire an in-progress record when this invocation times out.
+      config.registerLambdaContext(context);
+      response = await run({ idempotencyKey, order: parsed.order });
+    }
+    return json(201, response);
+  } catch (error) {
+    if (error instanceof IdempotencyAlreadyInProgressError) {
+      return errorResponse(409, 'RequestInProgress', `A request with this ${IDEMPOTENCY_HEADER} is still being processed; retry shortly`, {
+        'retry-after': '1',
+      });
+    }
+    if (error instanceof IdempotencyValidationError) {
+      return errorResponse(422, 'IdempotencyKeyReused', `This ${IDEMPOTENCY_HEADER} was already used with a different request body`);
+    }
+    logger.error('order could not be created', { error: error as Error });
+    const cause = error instanceof Error && 'cause' in error ? error.cause : error;
+    if (isTransientAwsError(error) || isTransientAwsError(cause)) {
+      return errorResponse(503, 'ServiceUnavailable', 'The order could not be created right now; nothing was saved. Retry with the same key.', {
+        'retry-after': '1',
+      });
+    }
+    return errorResponse(500, 'InternalError', 'The order could not be created; nothing was saved. Retry with the same key.');
+  }
+};

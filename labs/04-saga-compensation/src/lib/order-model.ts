@@ -1,0 +1,55 @@
+import type { Cents } from './money';
+import type { OrderStatus } from './order-status';
+
+/** One line of an order as stored: price in cents. */
+export interface OrderLine {
+  readonly productId: string;
+  readonly quantity: number;
+  readonly unitPriceCents: Cents;
+}
+
+export interface StatusChange {
+  readonly status: OrderStatus;
+  readonly at: string;
+  readonly reason?: string;
+}
+
+/** The Orders table item. */
+export interface OrderRecord {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly status: OrderStatus;
+  readonly items: readonly OrderLine[];
+  readonly totalCents: Cents;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly statusHistory: readonly StatusChange[];
+  readonly failureReason?: string;
+}
+
+export const ORDER_CREATED = 'ORDER_CREATED';
+
+/** What an ORDER_CREATED outbox event carries: everything the saga needs, so no step has to read the order first. */
+export interface OrderCreatedPayload {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly items: readonly OrderLine[];
+  readonly totalCents: Cents;
+}
+
+/** The Outbox table item. */
+export interface OutboxEvent {
+  readonly eventId: string;
+  readonly aggregateId: string;
+  readonly eventType: typeof ORDER_CREATED;
+  readonly payload: OrderCreatedPayload;
+  readonly createdAt: string;
+  readonly publishedAt?: string;
+  /** Epoch seconds; DynamoDB TTL deletes the event some days after it was published. */
+  readonly expiresAt?: number;
+}
+
+/** The saga's input: the event's payload plus the id of the event that started it. */
+export interface SagaInput extends OrderCreatedPayload {
+  readonly eventId: string;
+}

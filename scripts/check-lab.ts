@@ -1,0 +1,175 @@
+/**
+ * npm run check:lab N            where you stand in lab N (exit 0 once it is done)
+ * npm run check:lab all          a progress table of every lab
+ * npm run check:lab N -- --watch check again each time a file of the lab is saved
+ * npm run check:lab N -- --hint  the next hint (remembered in .lab-progress.json)
+ * npm run check:lab N -- --solution   instructors: check solution/ against lab N's tests
+ *
+ * Exit status: 0 done, 1 not done yet, 2 bad arguments, 3 the check itself
+ * could not run (e.g. Java missing for DynamoDB Local).
+ */
+// Before anything loads the AWS SDK: its Node 20 notice is noise for a learner.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { watch as watchFiles } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './cli-args';
+import { type CheckArgs, parseCheckArgs } from './labs/check-args';
+import { type SharedDynamoDb, failureOf, startSharedDynamoDb } from './labs/dynamodb';
+import { summarizeFailure } from './labs/failure-summary';
+import { type ProjectOutcome, requirementsOf, runJestProjects } from './labs/jest-run';
+import { type Lab, REPO_ROOT, SOLUTION_FOLDER, loadLabs } from './labs/manifest';
+import { labProgress, updateLabProgress } from './labs/progress';
+import { type LabRow, type Style, renderAllLabs, renderHints, renderLabReport, renderValidLabs, styleForStdout } from './labs/report';
+
+export const EXIT = { done: 0, notDone: 1, usage: 2, cannotRun: 3 } as const;
+
+const codeRootOf = (lab: Lab, args: CheckArgs) => (args.solution ? SOLUTION_FOLDER : lab.folder);
+
+/** Runs the lab tests; if DynamoDB Local never came up, that (not the failed tests) is the news. */
+async function runTests(db: SharedDynamoDb, ...args: Parameters<typeof runJestProjects>): Promise<Map<string, ProjectOutcome>> {
+  const outcomes = await runJestProjects(...args);
+  const engineError = await failureOf(db.ready);
+  if (engineError) throw engineError;
+  return outcomes;
+}
+
+/** Runs one lab's tests and prints its report. */
+async function checkLab(lab: Lab, labs: readonly Lab[], args: CheckArgs, s: Style, db: SharedDynamoDb): Promise<number> {
+  const codeRoot = codeRootOf(lab, args);
+  const outcome = (await runTests(db, [{ name: `lab-${lab.id}`, codeRoot, testFiles: [lab.test] }])).get(`lab-${lab.id}`);
+  const requirements = requirementsOf(outcome);
+  const loadError = outcome?.suites.find((suite) => suite.loadError)?.loadError;
+  const firstFailed = requirements.find((r) => !r.passed);
+  const done = loadError === undefined && requirements.length > 0 && firstFailed === undefined;
+  if (done && !args.solution) updateLabProgress(lab.id, (p) => ({ ...p, completedAt: p.completedAt ?? new Date().toISOString() }));
+  console.log(
+    renderLabReport(
+      {
+        lab,
+        nextLab: labs.find((l) => l.id === lab.id + 1),
+        codeRoot,
+        requirements,
+        ...(firstFailed ? { firstFailure: summarizeFailure(firstFailed, lab, codeRoot) } : {}),
+        ...(loadError !== undefined ? { loadError } : {}),
+        hintsShown: labProgress(lab.id).hintsShown,
+      },
+      s,
+    ),
+  );
+  return done ? EXIT.done : EXIT.notDone;
+}
+
+/** Runs every lab's tests in one jest run and prints the table. */
+async function checkAll(labs: readonly Lab[], args: CheckArgs, s: Style, db: SharedDynamoDb): Promise<number> {
+  const outcomes = await runTests(
+    db,
+    labs.map((lab) => ({ name: `lab-${lab.id}`, codeRoot: codeRootOf(lab, args), testFiles: [lab.test] })),
+    { maxWorkers: 2 },
+  );
+  const rows: LabRow[] = labs.map((lab) => {
+    const outcome: ProjectOutcome | undefined = outcomes.get(`lab-${lab.id}`);
+    const requirements = requirementsOf(outcome);
+    const loadError = outcome?.suites.find((suite) => suite.loadError)?.loadError;
+    return { lab, met: requirements.filter((r) => r.passed).length, total: requirements.length, ...(loadError !== undefined ? { loadError } : {}) };
+  });
+  console.log(renderAllLabs(rows, args.solution ? 'checked against solution/' : 'your code in labs/*/src', s));
+  return rows.every((row) => row.loadError === undefined && row.total > 0 && row.met === row.total) ? EXIT.done : EXIT.notDone;
+}
+
+function showNextHint(lab: Lab, s: Style): number {
+  const progress = updateLabProgress(lab.id, (p) => ({ ...p, hintsShown: Math.min(p.hintsShown + 1, lab.hints.length) }));
+  console.log(renderHints(lab, progress.hintsShown, s));
+  return EXIT.done;
+}
+
+/** Re-checks on every save under the lab's src/ (and its tests), until Ctrl-C. */
+async function watchLab(lab: Lab, labs: readonly Lab[], args: CheckArgs, s: Style, db: SharedDynamoDb): Promise<number> {
+  const folders = [path.join(REPO_ROOT, codeRootOf(lab, args), 'src'), path.dirname(path.join(REPO_ROOT, lab.test))];
+  let running: Promise<void> | undefined;
+  let again = false;
+  const clear = () => process.stdout.isTTY && process.stdout.write('\u001b[2J\u001b[3J\u001b[H');
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true; // a save during a run: check once more when it ends
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        clear();
+        try {
+          await checkLab(lab, labs, args, s, db);
+        } catch (error) {
+          console.error(s.bad(`The check could not run: ${(error as Error).message}`));
+        }
+        console.log(s.dim(`\nWatching ${folders.map((f) => path.relative(REPO_ROOT, f)).join(' and ')}: save a file to check again, Ctrl-C to stop.`));
+      } while (again);
+    })();
+    await running;
+    running = undefined;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  // Editors write a file in several steps; wait for the burst of events to settle.
+  const onChange = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void run(), 200);
+  };
+  const watchers = folders.map((folder) => watchFiles(folder, { recursive: true }, onChange));
+  // Listen for Ctrl-C before the first check, so it always stops cleanly (and DynamoDB Local with it).
+  // Ctrl-C reaches both tsx and this process, so it can arrive twice: handle every one, act once.
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    process.on('SIGINT', () => {
+      if (stopping) return;
+      stopping = true;
+      watchers.forEach((w) => w.close());
+      clearTimeout(timer);
+      console.log(s.dim('\nStopped watching.'));
+      resolve(EXIT.done);
+    });
+  });
+  void run();
+  return stopped;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const s = styleForStdout();
+  const labs = loadLabs();
+  let args: CheckArgs;
+  try {
+    args = parseCheckArgs(argv, labs);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(renderValidLabs(labs, error.message, s));
+    return EXIT.usage;
+  }
+  if (args.hint && args.target !== 'all') return showNextHint(args.target, s);
+
+  // DynamoDB Local boots while jest starts; the tests wait for it (scripts/labs/dynamodb.ts).
+  const db = startSharedDynamoDb();
+  try {
+    if (args.watch) await db.ready; // fail before watching if the engine cannot start
+    if (args.target === 'all') return await checkAll(labs, args, s, db);
+    if (args.watch) return await watchLab(args.target, labs, args, s, db);
+    return await checkLab(args.target, labs, args, s, db);
+  } catch (error) {
+    const engineError = await failureOf(db.ready);
+    if (engineError) console.error(s.bad(`The lab tests need DynamoDB Local, and it did not start:\n${engineError.message}`));
+    else console.error(s.bad(`The check could not run: ${(error as Error).message}`));
+    return EXIT.cannotRun;
+  } finally {
+    // The report is printed: stop the engine without waiting for Java to exit.
+    void db.stop();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(EXIT.cannotRun);
+    },
+  );
+}

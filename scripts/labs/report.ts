@@ -1,0 +1,189 @@
+import type { FailureSummary } from './failure-summary';
+import type { Requirement } from './jest-run';
+import { type Lab, SOLUTION_FOLDER } from './manifest';
+
+/**
+ * Everything check:lab prints, as plain strings: what a learner reads is
+ * decided here, in one place, and the checker's tests can read it too.
+ */
+export interface Style {
+  ok(text: string): string;
+  bad(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+export function makeStyle(colour: boolean): Style {
+  const wrap = (open: number, close: number) => (text: string) => (colour ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  return { ok: wrap(32, 39), bad: wrap(31, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+/** Colour for a terminal, none for pipes and files; NO_COLOR and FORCE_COLOR are honoured. */
+export function styleForStdout(): Style {
+  const forced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0';
+  return makeStyle(forced || (process.stdout.isTTY === true && process.env.NO_COLOR === undefined));
+}
+
+export const PASS = '✔';
+export const FAIL = '✘';
+
+export function progressBar(done: number, total: number, width = 24): string {
+  const filled = total === 0 ? 0 : Math.round((done / total) * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
+}
+
+export const checkCommand = (lab: Lab | 'all', flags = '') => `npm run check:lab ${lab === 'all' ? 'all' : lab.id}${flags ? ` -- ${flags}` : ''}`;
+
+export interface LabReport {
+  readonly lab: Lab;
+  readonly nextLab?: Lab;
+  /** Folder whose src/ was tested: the lab folder, or solution for instructors. */
+  readonly codeRoot: string;
+  readonly requirements: readonly Requirement[];
+  readonly firstFailure?: FailureSummary;
+  /** The tests could not load the code (a syntax error, a broken import). */
+  readonly loadError?: string;
+  readonly hintsShown: number;
+}
+
+export function renderLabReport(report: LabReport, s: Style): string {
+  const { lab, requirements } = report;
+  const againstSolution = report.codeRoot === SOLUTION_FOLDER;
+  const out: string[] = [];
+  out.push(s.bold(`Lab ${lab.id} · ${lab.title}`) + s.dim(` (about ${lab.minutes} minutes)${againstSolution ? ', checked against solution/' : ''}`));
+  out.push(s.dim(lab.goal));
+  out.push(s.dim(`Guide: ${lab.folder}/README.md   Code: ${report.codeRoot}/src`));
+  out.push('');
+
+  if (report.loadError !== undefined) {
+    out.push(s.bad(`${FAIL} The tests could not load the code:`));
+    out.push(...indent(firstLines(report.loadError, 14), '    '));
+    out.push('');
+    out.push(`Fix that error first (${s.bold('npm run typecheck')} lists every type error), then run ${s.bold(checkCommand(lab))} again.`);
+    return out.join('\n');
+  }
+
+  let group: string | undefined;
+  for (const requirement of requirements) {
+    const heading = requirement.groups.join(' › ');
+    if (heading !== group) {
+      if (group !== undefined) out.push('');
+      if (heading) out.push(heading);
+      group = heading;
+    }
+    out.push(`  ${requirement.passed ? s.ok(PASS) : s.bad(FAIL)} ${requirement.title}`);
+  }
+  out.push('');
+
+  const met = requirements.filter((r) => r.passed).length;
+  const failure = report.firstFailure;
+  if (failure) {
+    out.push(s.bold(`Next requirement: ${failure.requirement}`));
+    if (failure.edit) out.push(`  ${'Edit'.padEnd(9)} ${failure.edit.file}${failure.edit.line ? `:${failure.edit.line}` : ''}`);
+    else out.push(`  ${'Edit'.padEnd(9)} ${lab.edit.map((file) => `${report.codeRoot}/${file}`).join(', ')}`);
+    failure.problem.forEach((line, i) => out.push(`  ${(i === 0 ? 'Problem' : '').padEnd(9)} ${i === 0 ? s.bad(line) : line}`));
+    if (failure.checkedAt) out.push(s.dim(`  ${'Test'.padEnd(9)} ${failure.checkedAt}`));
+    out.push('');
+  }
+
+  out.push(`Progress  ${met === requirements.length ? s.ok(progressBar(met, requirements.length)) : progressBar(met, requirements.length)}  ${met}/${requirements.length} requirements met`);
+  out.push('');
+  if (met === requirements.length && requirements.length > 0) {
+    out.push(s.ok(`${PASS} Lab ${lab.id} complete.`) + (againstSolution ? ' The solution meets every requirement.' : ' Well done!'));
+    if (report.nextLab && !againstSolution) out.push(`Next: Lab ${report.nextLab.id} · ${report.nextLab.title}: read ${report.nextLab.folder}/README.md, then ${s.bold(checkCommand(report.nextLab))}`);
+  } else {
+    out.push(hintLine(lab, report.hintsShown, s));
+    out.push(`Check again on every save: ${s.bold(checkCommand(lab, '--watch'))}`);
+  }
+  return out.join('\n');
+}
+
+function hintLine(lab: Lab, hintsShown: number, s: Style): string {
+  if (hintsShown >= lab.hints.length) {
+    return `Stuck? You have seen all ${lab.hints.length} hints (${s.bold(checkCommand(lab, '--hint'))} shows them again); the finished code is under ${SOLUTION_FOLDER}/src.`;
+  }
+  return `Stuck? ${s.bold(checkCommand(lab, '--hint'))} shows hint ${hintsShown + 1} of ${lab.hints.length}.`;
+}
+
+export interface LabRow {
+  readonly lab: Lab;
+  readonly met: number;
+  readonly total: number;
+  readonly loadError?: string;
+}
+
+export function renderAllLabs(rows: readonly LabRow[], codeRootLabel: string, s: Style): string {
+  const titleWidth = Math.max(...rows.map((row) => row.lab.title.length), 'Title'.length);
+  const out = [s.bold('Workshop progress') + s.dim(` (${codeRootLabel})`), ''];
+  out.push(s.dim(`  Lab  ${'Title'.padEnd(titleWidth)}  Minutes  Progress`));
+  for (const row of rows) {
+    const done = row.loadError === undefined && row.total > 0 && row.met === row.total;
+    const state = row.loadError !== undefined ? s.bad(`${FAIL} tests could not load the code`) : done ? s.ok(`${PASS} complete`) : '';
+    const count = `${String(row.met).padStart(2)}/${String(row.total).padEnd(2)}`;
+    out.push(`  ${String(row.lab.id).padEnd(3)}  ${row.lab.title.padEnd(titleWidth)}  ${String(row.lab.minutes).padStart(7)}  ${progressBar(row.met, row.total, 12)} ${count}  ${state}`.trimEnd());
+  }
+  out.push('');
+  const next = rows.find((row) => row.loadError !== undefined || row.met < row.total);
+  out.push(next ? `Next: ${s.bold(checkCommand(next.lab))} (${next.lab.title})` : s.ok(`${PASS} Every lab is complete.`));
+  return out.join('\n');
+}
+
+export function renderValidLabs(labs: readonly Lab[], problem: string, s: Style): string {
+  const titleWidth = Math.max(...labs.map((lab) => lab.title.length));
+  return [
+    s.bad(problem),
+    '',
+    'The labs are:',
+    ...labs.map((lab) => `  ${String(lab.id).padEnd(3)} ${lab.title.padEnd(titleWidth)}  ${String(lab.minutes).padStart(3)} min   ${checkCommand(lab)}`),
+    `  all ${'Progress of every lab'.padEnd(titleWidth)}            ${checkCommand('all')}`,
+    '',
+    'Options (after --):',
+    '  --watch      check again every time you save a file of the lab',
+    '  --hint       show the next hint for the lab (remembered in .lab-progress.json)',
+    '  --solution   for instructors: check the finished code in solution/ instead of the lab',
+  ].join('\n');
+}
+
+export function renderHints(lab: Lab, shown: number, s: Style): string {
+  const out = [s.bold(`Lab ${lab.id} · ${lab.title}: hint ${shown} of ${lab.hints.length}`), ''];
+  lab.hints.slice(0, shown).forEach((hint, i) => {
+    const label = `Hint ${i + 1}${i + 1 === shown ? '' : ' (seen)'}`;
+    out.push(i + 1 === shown ? s.bold(label) : s.dim(label));
+    out.push(...wrap(hint, 88).map((line) => `  ${i + 1 === shown ? line : s.dim(line)}`));
+    out.push('');
+  });
+  out.push(shown < lab.hints.length ? `Run ${s.bold(checkCommand(lab, '--hint'))} again for hint ${shown + 1}.` : `That was the last hint. The finished code is under ${SOLUTION_FOLDER}/src, same paths.`);
+  out.push(`Check your code: ${s.bold(checkCommand(lab))}`);
+  return out.join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The first lines of jest's "Test suite failed to run" message, without its heading, blank runs or common indent. */
+function firstLines(text: string, count: number): string[] {
+  const lines = text
+    .split('\n')
+    .filter((line) => !/^\s*● Test suite failed to run\s*$/.test(line))
+    .filter((line, i, all) => line.trim() !== '' || (i > 0 && all[i - 1].trim() !== ''));
+  while (lines.length > 0 && lines[0].trim() === '') lines.shift();
+  const indent = Math.min(...lines.filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length));
+  const dedented = lines.map((line) => line.slice(Number.isFinite(indent) ? indent : 0).trimEnd());
+  return dedented.length > count ? [...dedented.slice(0, count), '…'] : dedented;
+}
+
+function indent(lines: readonly string[], prefix: string): string[] {
+  return lines.map((line) => `${prefix}${line}`);
+}
