@@ -96,7 +96,7 @@ describe('Step 1 · a retried POST /orders returns the first answer', () => {
     const retried = await post(order('idem-error'), { 'x-idempotency-key': 'error-key' });
 
     expect(failed.statusCode).toBe(500);
-    expect(parseBody(failed).message).toMatch(/nothing was saved/);
+    expect(parseBody(failed)).toMatchObject({ error: 'InternalError', message: expect.stringMatching(/Retry with the same x-idempotency-key/) });
     expect(retried.statusCode).toBe(201);
     expect(await itemsFor('OrdersTable', 'idem-error')).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
@@ -106,12 +107,22 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
     }
     // END TODO lab 3, step 2
     logger.error('order could not be created', { error: error as Error });
+    if (error instanceof IdempotencyPersistenceLayerError) {
+      // The idempotency store failed, perhaps after the order was written: the
+      // outcome is unknown, so the answer must not claim that nothing happened.
+      return errorResponse(
+        503,
+        'IdempotencyStoreUnavailable',
+        `The outcome of this request could not be recorded; the order may have been created. Retry with the same ${IDEMPOTENCY_HEADER} in a few seconds.`,
+        { 'retry-after': '5' },
+      );
+    }
     const cause = error instanceof Error && 'cause' in error ? error.cause : error;
     if (isTransientAwsError(error) || isTransientAwsError(cause)) {
-      return errorResponse(503, 'ServiceUnavailable', 'The order could not be created right now; nothing was saved. Retry with the same key.', {
+      return errorResponse(503, 'ServiceUnavailable', `The order could not be created right now. Retry with the same ${IDEMPOTENCY_HEADER}.`, {
         'retry-after': '1',
       });
     }
-    return errorResponse(500, 'InternalError', 'The order could not be created; nothing was saved. Retry with the same key.');
+    return errorResponse(500, 'InternalError', `The order could not be created because of a server error. Retry with the same ${IDEMPOTENCY_HEADER}.`);
   }
 };
