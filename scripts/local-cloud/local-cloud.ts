@@ -11,10 +11,10 @@ import { compileFilterPatterns } from './filter-patterns';
 import type { HopLog } from './hop-log';
 import { LocalLambdaRuntime } from './lambda-runtime';
 import { functionEnvironment, lambdaArn, resolveLocalValue, stateMachineArn } from './local-arns';
-import { DEFAULT_PORTS, PortInUseError, assertPortFree } from './ports';
+import { DEFAULT_PORTS, assertPortFree } from './ports';
 import { type ServiceConfig, ServerlessConfigError, type StreamEventConfig, loadServiceConfig, tableNameOf } from './serverless-config';
 import { LocalStepFunctions } from './step-functions';
-import { type StepFunctionsServer, startStepFunctionsServer } from './step-functions-server';
+import { startStepFunctionsServer } from './step-functions-server';
 import { type CheckpointStore, FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints';
 import { StreamPoller } from './stream-poller';
 import { streamArnOf } from './stream-reader';
@@ -166,12 +166,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const seeded = (inventory.Count ?? 0) === 0;
     if (seeded) await seedInventory(dynamodb, config);
 
-    let sfnServer: StepFunctionsServer;
-    try {
-      sfnServer = await startStepFunctionsServer(stepFunctions, sfnPort);
-    } catch (error) {
-      throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(sfnPort, 'the Step Functions endpoint') : error;
-    }
+    const sfnServer = await startStepFunctionsServer(stepFunctions, sfnPort);
     stops.push(async () => {
       // Let running sagas reach a state boundary; they are in-process and end with it anyway.
       await withDeadline(stepFunctions.idle(), 2000);

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './ports';
 import { type LocalExecution, type LocalStepFunctions, StepFunctionsApiError } from './step-functions';
 
 /**
@@ -84,11 +84,7 @@ export async function startStepFunctionsServer(service: LocalStepFunctions, port
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const actualPort = (server.address() as AddressInfo).port;
+  const actualPort = await listenOn(server, port, host, 'the Step Functions endpoint');
   return {
     endpoint: `http://${host}:${actualPort}`,
     port: actualPort,
