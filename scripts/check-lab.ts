@@ -9,8 +9,7 @@
  * could not run (e.g. Java missing for DynamoDB Local).
  */
 // Before anything loads the AWS SDK: its Node 20 notice is noise for a learner.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
+import './local-cloud/quiet-sdk';
 import { watch as watchFiles } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './cli-args';

@@ -22,8 +22,7 @@
  * `--quick` skips the variants (coverage, need, finished): about half the time.
  * Exit status 0 when everything holds, 1 otherwise.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
+import './local-cloud/quiet-sdk';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,5 @@
+// The SDK's Node 20 notice would otherwise open every test run.
+import '../local-cloud/quiet-sdk';
 import { startDynamoDbLocal } from '../local-cloud/dynamodb-local';
 
 /**
@@ -6,8 +8,6 @@ import { startDynamoDbLocal } from '../local-cloud/dynamodb-local';
  * so files running in parallel never see each other's data.
  */
 export default async function globalSetup(): Promise<void> {
-  // The SDK's Node 20 notice would otherwise open every test run.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   if (process.env.SDP_DYNAMODB_ENDPOINT) return; // an engine is already running (e.g. npm start)
   const dynamodb = await startDynamoDbLocal();
   process.env.SDP_DYNAMODB_ENDPOINT = dynamodb.endpoint;

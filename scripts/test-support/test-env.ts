@@ -1,3 +1,5 @@
+import '../local-cloud/quiet-sdk';
+
 /**
  * Runs in every test worker before any test module loads: quiet logs (set
  * SDP_DEBUG=1 to see handler logs) and dummy credentials, so no test can ever
@@ -7,6 +9,5 @@ process.env.POWERTOOLS_LOG_LEVEL = process.env.SDP_DEBUG ? 'DEBUG' : 'SILENT';
 process.env.AWS_ACCESS_KEY_ID = 'local';
 process.env.AWS_SECRET_ACCESS_KEY = 'local';
 process.env.AWS_REGION = 'us-east-1';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_SESSION_TOKEN;
