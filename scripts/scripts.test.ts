@@ -1,26 +1,10 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { loadServiceConfig, tableNameOf } from './local-cloud/serverless-config';
 import { createTables, deleteTables, readInventorySeed } from './local-cloud/tables';
+import { runScript } from './test-support/run-script';
 
 /** The repository's small CLI scripts, run as a user runs them. */
-const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const run = promisify(execFile);
-
-async function runScript(script: string, args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(TSX, [path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
 describe('npm run seed:inventory', () => {
   const stage = `seed${process.pid.toString(36)}`;
   const config = loadServiceConfig({ stage });
@@ -37,7 +21,7 @@ describe('npm run seed:inventory', () => {
   });
 
   it("loads every seed product into the stage's Inventory table", async () => {
-    const result = await runScript('seed-inventory.ts', ['--stage', stage], { AWS_ENDPOINT_URL_DYNAMODB: endpoint() });
+    const result = await runScript('seed-inventory.ts', ['--stage', stage], { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: endpoint() });
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(tableNameOf(config, 'InventoryTable'));

@@ -1,23 +1,9 @@
-import { execFile } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { runScript } from '../test-support/run-script';
 import { checkNode, checkPorts, javaMajorVersion } from './checks';
 
 /** `npm run doctor`, as a learner runs it before the workshop. */
-const ROOT = path.resolve(__dirname, '../..');
-const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
-const run = promisify(execFile);
-
-async function doctor(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  try {
-    const { stdout } = await run(process.execPath, [TSX_CLI, path.join(ROOT, 'scripts/doctor.ts'), ...args], { cwd: ROOT, env });
-    return { code: 0, stdout };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: `${failed.stdout}${failed.stderr}` };
-  }
-}
+const doctor = (args: string[], env: NodeJS.ProcessEnv = process.env) => runScript('doctor.ts', args, env);
 
 describe('npm run doctor', () => {
   it('says the machine is ready when Node, the packages, Java and serverless.yml are fine', async () => {
@@ -40,7 +26,7 @@ describe('npm run doctor', () => {
   it('refuses an unknown option with exit status 2', async () => {
     const result = await doctor(['--fast']);
     expect(result.code).toBe(2);
-    expect(result.stdout).toMatch(/Unknown option --fast/);
+    expect(result.stderr).toMatch(/Unknown option --fast/);
   });
 
   it('warns, without failing, about a port that is already taken', async () => {
