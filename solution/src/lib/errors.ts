@@ -106,3 +106,11 @@ export class AlreadyCompensatedError extends BusinessError {
     super(`${step} refused: order ${orderId} was already compensated`);
   }
 }
+
+/** An x-idempotency-key came back with a different request body: answering with the first order would be a lie. */
+export class IdempotencyKeyConflictError extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`The idempotency key ${idempotencyKey} was already used with a different request`);
+    this.name = 'IdempotencyKeyConflictError';
+  }
+}
