@@ -1,6 +1,5 @@
 import { flagForAttention } from '../lib/attention';
 import { systemClock } from '../lib/clock';
-import { reconcileAfterSeconds } from '../lib/open-orders';
 import { describeCaughtError, parseOrderId } from '../lib/saga-input';
 import { sagaStep } from '../lib/saga-step';
 import { isPlainObject } from '../lib/validate';
@@ -20,8 +19,7 @@ export const handler = sagaStep(
     return { orderId: parseOrderId(event), reason: cause ? `${error}: ${describeCaughtError({ Error: error, Cause: cause })}` : error };
   },
   async ({ orderId, reason }) => {
-    const now = systemClock.now();
-    const flagged = await flagForAttention(orderId, reason, systemClock, new Date(now.getTime() + reconcileAfterSeconds() * 1000));
+    const flagged = await flagForAttention(orderId, reason, systemClock);
     return { flagged, reason };
   },
 );

@@ -33,6 +33,8 @@ export interface OrderRecord {
   readonly reconcileAt?: string;
   /** How many times the reconciler has driven this order on. */
   readonly reconcileAttempts?: number;
+  /** What the reconciler did on its last visit (START, LEAVE_RUNNING, REDRIVE, RESTART). */
+  readonly lastReconcileAction?: string;
   /** How many fresh saga executions the reconciler started after one could not be re-driven. */
   readonly sagaRestarts?: number;
   /** Set when a compensation or the reconciler gave up for now: a person should look. Cleared when the order is terminal. */
