@@ -156,6 +156,22 @@ describe('the reconciler drives on orders that are not terminal within the bound
   });
 });
 
+describe('the scheduled reconcileOrders function', () => {
+  it('drives on a due order through the real Step Functions endpoint and reports what it did', async () => {
+    const { order, input } = await newOrder('recon-handler', 'keyboard', 1, 49.99, minutesAfter(new Date(), -10));
+
+    const result = (await cloud.runtime.invoke('reconcileOrders', { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} })) as {
+      visited: number;
+      byAction: Record<string, number>;
+    };
+
+    expect(result.byAction.START).toBeGreaterThanOrEqual(1);
+    expect(await stored(order.orderId)).toMatchObject({ lastReconcileAction: 'START', reconcileAttempts: 1 });
+    await execution(input.eventId).finished;
+    expect(await stored(order.orderId)).toMatchObject({ status: 'COMPLETED' });
+  });
+});
+
 describe('OrderNeedsAttention on EventBridge', () => {
   it('is put on the orders bus with detail-type OrderNeedsAttention and source orders.saga, and a refused entry is an error', async () => {
     const requests: Array<{ target: string; body: any }> = [];
