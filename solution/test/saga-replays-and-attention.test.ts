@@ -1,8 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as getOrder } from '@app/handlers/get-order';
 import type { SagaInput } from '@app/lib/order-model';
 import { createOrderWithOutboxEvent, transitionOrder } from '@app/lib/orders';
 import { validateOrderRequest } from '@app/lib/order-request';
 import { startTestCloud, type TestCloud } from '../../scripts/test-support/cloud';
+import { apiEvent, parseBody, testContext } from '../../scripts/test-support/events';
 
 /**
  * What the saga promises beyond the happy path, on the real state machine
@@ -149,6 +151,17 @@ describe('business outcomes and executions that need a person are told apart', (
       },
     ]);
     expect(eventsAbout(input.orderId, 'OrderFailed')).toHaveLength(0);
+    const view = await getOrder(apiEvent({ method: 'GET', path: `/orders/${input.orderId}`, pathParameters: { orderId: input.orderId } }), testContext());
+    expect(parseBody(view)).toMatchObject({ status: 'COMPENSATING', needsAttention: true, attentionReason: expect.stringMatching(/refundPayment/) });
+  });
+
+  it('ends in a Fail state only when a person is needed: every compensation and every step after the pivot is caught into NeedsAttention', () => {
+    const states: Record<string, any> = cloud.config.stateMachines[0].definition.States;
+    const failStates = Object.entries(states).filter(([, state]) => state.Type === 'Fail');
+    expect(failStates.map(([name, state]) => `${name}: ${state.Error}`)).toEqual(['NeedsAttention: OrderNeedsAttention']);
+    for (const name of ['BeginCompensation', 'RefundPayment', 'ReleaseInventory', 'MarkOrderFailed', 'PublishOrderFailed', 'CompleteOrder', 'PublishOrderCompleted']) {
+      expect({ name, catches: states[name].Catch.map((c: { Next: string }) => c.Next) }).toEqual({ name, catches: ['FlagNeedsAttention'] });
+    }
   });
 
   it('finishes a flagged order safely when its saga runs again from the start once the fault is gone, and clears the flag', async () => {
