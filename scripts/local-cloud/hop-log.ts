@@ -184,7 +184,16 @@ export class HopLog {
     } else if (event.type === 'TaskStateRetried') {
       this.line('saga', orderId, `${details.stateRetriedEventDetails.name} retried (attempt ${details.stateRetriedEventDetails.attempt + 1})`, 'warn');
     } else if (event.type === 'TaskStateCaught') {
-      this.line('saga', orderId, `${details.stateCaughtEventDetails.name}: error caught → ${details.stateCaughtEventDetails.next} (compensation starts)`, 'warn');
+      const next: string = details.stateCaughtEventDetails.next;
+      const meaning =
+        next === 'BeginCompensation'
+          ? 'compensation starts'
+          : next === 'AlreadyFinished'
+            ? 'the order is already finished: nothing to do'
+            : next === 'FlagNeedsAttention'
+              ? 'retries exhausted: flagging the order for a person'
+              : 'caught';
+      this.line('saga', orderId, `${details.stateCaughtEventDetails.name}: error caught → ${next} (${meaning})`, 'warn');
     } else if (event.type === 'ExecutionSucceeded') {
       // The saga's result says what happened to the order (solution/serverless.yml:
       // a business failure SUCCEEDS with outcome FAILED; a replay with ALREADY_FINISHED).
