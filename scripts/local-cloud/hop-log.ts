@@ -184,12 +184,35 @@ export class HopLog {
     } else if (event.type === 'TaskStateRetried') {
       this.line('saga', orderId, `${details.stateRetriedEventDetails.name} retried (attempt ${details.stateRetriedEventDetails.attempt + 1})`, 'warn');
     } else if (event.type === 'TaskStateCaught') {
-      this.line('saga', orderId, `${details.stateCaughtEventDetails.name}: error caught → ${details.stateCaughtEventDetails.next} (compensation starts)`, 'warn');
+      const next: string = details.stateCaughtEventDetails.next;
+      const meaning =
+        next === 'BeginCompensation'
+          ? 'compensation starts'
+          : next === 'AlreadyFinished'
+            ? 'the order is already finished: nothing to do'
+            : next === 'FlagNeedsAttention'
+              ? 'retries exhausted: flagging the order for a person'
+              : 'caught';
+      this.line('saga', orderId, `${details.stateCaughtEventDetails.name}: error caught → ${next} (${meaning})`, 'warn');
     } else if (event.type === 'ExecutionSucceeded') {
-      this.line('saga', orderId, '✔ order COMPLETED', 'good');
+      // The saga's result says what happened to the order (solution/serverless.yml:
+      // a business failure SUCCEEDS with outcome FAILED; a replay with ALREADY_FINISHED).
+      const outcome = parseJson(execution.output)?.outcome;
+      if (outcome?.status === 'FAILED') {
+        const reason = outcome.reason ?? failureReason(execution) ?? 'see the order';
+        this.line('saga', orderId, `✘ order FAILED: ${shorten(reason)} (compensations ran)`, 'bad');
+      } else if (outcome?.status === 'ALREADY_FINISHED') {
+        this.line('saga', orderId, 'order already finished: this run changed nothing');
+      } else {
+        this.line('saga', orderId, '✔ order COMPLETED', 'good');
+      }
     } else if (event.type === 'ExecutionFailed') {
       const reason = failureReason(execution) ?? describeCause(execution.error, execution.cause);
-      this.line('saga', orderId, `✘ order FAILED: ${shorten(reason)} (compensations ran)`, 'bad');
+      if (execution.error === 'OrderNeedsAttention') {
+        this.line('saga', orderId, '⚠ order NEEDS ATTENTION: a step that must not give up ran out of retries; the reconciler keeps trying', 'bad');
+      } else {
+        this.line('saga', orderId, `✘ execution FAILED: ${shorten(reason)}`, 'bad');
+      }
     } else if (event.type === 'ExecutionAborted' || event.type === 'ExecutionTimedOut') {
       this.line('saga', orderId, `✘ execution ${event.type === 'ExecutionAborted' ? 'aborted' : 'timed out'}`, 'bad');
     }

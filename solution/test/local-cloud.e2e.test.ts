@@ -147,11 +147,13 @@ describe('the local Step Functions endpoint, through @aws-sdk/client-sfn', () =>
       },
       { timeoutMs: 15_000, description: `the saga of order ${orderId} to finish` },
     );
-    expect(execution).toMatchObject({ status: 'FAILED', error: 'OrderFailed' });
+    // A business failure is an outcome, not a broken execution: SUCCEEDED, with a FAILED result.
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}').outcome).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/Out of stock/) });
 
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn }));
     expect(events[0].type).toBe('ExecutionStarted');
-    expect(events[events.length - 1].type).toBe('ExecutionFailed');
+    expect(events[events.length - 1].type).toBe('ExecutionSucceeded');
     expect(events.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails).toMatchObject({ error: 'OutOfStockError' });
     expect(stateEvents(events)).toEqual([
       'entered ReserveInventory',
@@ -167,6 +169,13 @@ describe('the local Step Functions endpoint, through @aws-sdk/client-sfn', () =>
       'entered PublishOrderFailed',
       'exited PublishOrderFailed',
       'entered OrderFailed',
+      'exited OrderFailed',
     ]);
+    // The hop log tells the order's real outcome, not the execution's status.
+    await pollUntil(() => logLines.some((line) => line.includes(`order ${orderId}`) && line.includes('✘ order FAILED: Out of stock')), {
+      timeoutMs: 5_000,
+      description: 'the hop log to report the order FAILED',
+    });
+    expect(logLines.filter((line) => line.includes(`order ${orderId}`) && line.includes('order COMPLETED'))).toEqual([]);
   });
 });

@@ -40,7 +40,15 @@ describe('sls package (offline CloudFormation)', () => {
       PaymentsTable: ['orderId:HASH'],
     });
     for (const [, r] of resources('AWS::DynamoDB::Table')) expect(r.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(table('OrdersTable').GlobalSecondaryIndexes[0]).toMatchObject({ IndexName: 'byCustomer' });
+    expect(table('OrdersTable').GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(['byCustomer', 'openOrders']);
+  });
+
+  it('indexes open orders sparsely by when the reconciler should look at them', () => {
+    const index = table('OrdersTable').GlobalSecondaryIndexes.find((i: { IndexName: string }) => i.IndexName === 'openOrders');
+    expect(index.KeySchema).toEqual([
+      { AttributeName: 'openOrder', KeyType: 'HASH' },
+      { AttributeName: 'reconcileAt', KeyType: 'RANGE' },
+    ]);
   });
 
   it('streams new images from the outbox and expires published events by TTL', () => {
@@ -97,6 +105,44 @@ describe('sls package (offline CloudFormation)', () => {
     expect(tablesReached('CreateOrder')).toEqual(new Set(['OrdersTable', 'OutboxTable', 'IdempotencyTable']));
     expect(tablesReached('RefundPayment')).toEqual(new Set(['PaymentsTable']));
     expect(tablesReached('ReleaseInventory')).toEqual(new Set(['InventoryTable']));
+    expect(tablesReached('ReconcileOrders')).toEqual(new Set(['OrdersTable']));
+    expect(tablesReached('FlagOrderForAttention')).toEqual(new Set(['OrdersTable']));
+  });
+
+  it('gives the reconciler only what it uses: query the open-orders index, update orders, drive saga executions, put events on the bus', () => {
+    const roleId = template.Resources.ReconcileOrdersLambdaFunction.Properties.Role['Fn::GetAtt'][0];
+    const statements = template.Resources[roleId].Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    const grants = statements
+      .filter((s: any) => [s.Action].flat().some((a: string) => /^(dynamodb|states|events):/.test(a)))
+      .map((s: any) => ({ actions: [s.Action].flat().sort(), resource: s.Resource }));
+    expect(grants).toEqual([
+      { actions: ['dynamodb:Query'], resource: { 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['OrdersTable', 'Arn'] }, 'index', 'openOrders']] } },
+      { actions: ['dynamodb:UpdateItem'], resource: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] } },
+      { actions: ['states:StartExecution'], resource: { Ref: 'OrderSaga' } },
+      {
+        actions: ['states:DescribeExecution', 'states:RedriveExecution'],
+        resource: { 'Fn::Join': [':', ['arn', { Ref: 'AWS::Partition' }, 'states', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, 'execution', 'distributed-patterns-demo-order-saga-ci', '*']] },
+      },
+      { actions: ['events:PutEvents'], resource: { 'Fn::GetAtt': ['OrdersEventBus', 'Arn'] } },
+    ]);
+  });
+
+  it('runs the reconciler on a schedule', () => {
+    const rules = resources('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['ReconcileOrdersLambdaFunction', 'Arn'] } })],
+      }),
+    );
+  });
+
+  it('lets the saga flag an order for attention without any other write', () => {
+    const roleId = template.Resources.FlagOrderForAttentionLambdaFunction.Properties.Role['Fn::GetAtt'][0];
+    const statements = template.Resources[roleId].Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    const dataGrants = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
+    expect(dataGrants).toEqual([expect.objectContaining({ Action: ['dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] } })]);
   });
 
   it('runs every function on nodejs22.x', () => {
@@ -105,7 +151,7 @@ describe('sls package (offline CloudFormation)', () => {
 
   it('keeps error class names through minification, since Step Functions matches Retry and Catch on them', () => {
     const bundle = [...readZip(readFileSync(path.join(outDir, 'reserveInventory.zip'))).values()].map((file) => file.toString('utf8')).join('\n');
-    for (const name of ['OutOfStockError', 'UnknownProductError', 'TransientError']) expect(bundle).toContain(`"${name}"`);
+    for (const name of ['OutOfStockError', 'UnknownProductError', 'TransientError', 'OrderAlreadyFinishedError', 'CompensationUnderwayError']) expect(bundle).toContain(`"${name}"`);
   });
 
   it('zips each function into at most 500 KB', () => {

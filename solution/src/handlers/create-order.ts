@@ -11,6 +11,8 @@ import { integerEnv, tables } from '../lib/config';
 import { badRequest, errorResponse, json, lowerCaseHeaders } from '../lib/http';
 import { logger } from '../lib/logger';
 import { fromCents } from '../lib/money';
+import { IdempotencyKeyConflictError } from '../lib/errors';
+import { createOrderOnce } from '../lib/order-key-claim';
 import { createOrderWithOutboxEvent } from '../lib/orders';
 import { type ValidOrderRequest, parseOrderRequest } from '../lib/order-request';
 import { isTransientAwsError } from '../lib/transient';
@@ -27,14 +29,24 @@ export interface CreateOrderResponse {
 }
 
 interface IdempotentRequest {
+  /** What Powertools locks on: the key scoped by customer, so two customers' keys never meet. */
   readonly idempotencyKey: string;
+  /** The key as the client sent it. */
+  readonly clientKey: string;
   readonly order: ValidOrderRequest;
 }
 
-async function createOrder(order: ValidOrderRequest): Promise<CreateOrderResponse> {
-  const created = await createOrderWithOutboxEvent(order);
-  logger.info('order created with its ORDER_CREATED outbox event', { orderId: created.orderId });
-  return { orderId: created.orderId, status: 'PENDING', totalAmount: fromCents(created.totalCents), message: 'Order created successfully' };
+/**
+ * Writes the order. With a key, the order's own transaction claims the key
+ * (see lib/order-key-claim.ts), so even a retry that slipped past the lock
+ * gets the original order back instead of creating a second one.
+ */
+async function createOrder(order: ValidOrderRequest, clientKey?: string): Promise<CreateOrderResponse> {
+  const created = clientKey === undefined ? { order: await createOrderWithOutboxEvent(order), replayed: false } : await createOrderOnce(order, clientKey);
+  const { orderId, totalCents } = created.order;
+  if (created.replayed) logger.info('the key already claimed an order; answering with that order', { orderId });
+  else logger.info('order created with its ORDER_CREATED outbox event', { orderId });
+  return { orderId, status: 'PENDING', totalAmount: fromCents(totalCents), message: 'Order created successfully' };
 }
 
 /**
@@ -60,7 +72,7 @@ function idempotentCreateOrder() {
       expiresAfterSeconds,
       throwOnNoIdempotencyKey: true,
     });
-    const run = makeIdempotent((request: IdempotentRequest) => createOrder(request.order), {
+    const run = makeIdempotent((request: IdempotentRequest) => createOrder(request.order, request.clientKey), {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName }),
       config,
     });
@@ -87,7 +99,7 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
       const { run, config } = idempotentCreateOrder();
       // Lets Powertools expire an in-progress record when this invocation times out.
       config.registerLambdaContext(context);
-      response = await run({ idempotencyKey, order: parsed.order });
+      response = await run({ idempotencyKey: `${parsed.order.customerId}#${idempotencyKey}`, clientKey: idempotencyKey, order: parsed.order });
     }
     return json(201, response);
   } catch (error) {
@@ -96,7 +108,7 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
         'retry-after': '1',
       });
     }
-    if (error instanceof IdempotencyValidationError) {
+    if (error instanceof IdempotencyValidationError || error instanceof IdempotencyKeyConflictError) {
       return errorResponse(422, 'IdempotencyKeyReused', `This ${IDEMPOTENCY_HEADER} was already used with a different request body`);
     }
     logger.error('order could not be created', { error: error as Error });
@@ -106,16 +118,21 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
       return errorResponse(
         503,
         'IdempotencyStoreUnavailable',
-        `The outcome of this request could not be recorded; the order may have been created. Retry with the same ${IDEMPOTENCY_HEADER} in a few seconds.`,
+        `The outcome of this request could not be recorded; the order may have been created. Retry with the same ${IDEMPOTENCY_HEADER} in a few seconds: that is safe, it answers with that order and never creates a second one.`,
         { 'retry-after': '5' },
       );
     }
     const cause = error instanceof Error && 'cause' in error ? error.cause : error;
+    // Tell the truth about retrying: with a key it is safe (the key's claim
+    // commits with the order); without one, a retry may make a second order
+    // if this one was written after all.
+    const retry =
+      idempotencyKey === undefined
+        ? `Retrying without an ${IDEMPOTENCY_HEADER} may create a second order if this one was written; send one to retry safely.`
+        : `Retry with the same ${IDEMPOTENCY_HEADER}: that is safe, it never creates a second order.`;
     if (isTransientAwsError(error) || isTransientAwsError(cause)) {
-      return errorResponse(503, 'ServiceUnavailable', `The order could not be created right now. Retry with the same ${IDEMPOTENCY_HEADER}.`, {
-        'retry-after': '1',
-      });
+      return errorResponse(503, 'ServiceUnavailable', `The order could not be created right now. ${retry}`, { 'retry-after': '1' });
     }
-    return errorResponse(500, 'InternalError', `The order could not be created because of a server error. Retry with the same ${IDEMPOTENCY_HEADER}.`);
+    return errorResponse(500, 'InternalError', `The order could not be created because of a server error. ${retry}`);
   }
 };

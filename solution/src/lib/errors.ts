@@ -106,3 +106,39 @@ export class AlreadyCompensatedError extends BusinessError {
     super(`${step} refused: order ${orderId} was already compensated`);
   }
 }
+
+/** An x-idempotency-key came back with a different request body: answering with the first order would be a lie. */
+export class IdempotencyKeyConflictError extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`The idempotency key ${idempotencyKey} was already used with a different request`);
+    this.name = 'IdempotencyKeyConflictError';
+  }
+}
+
+/**
+ * A saga was started for an order that is already COMPLETED or FAILED (a
+ * replayed event, a restarted execution). The state machine catches it and
+ * ends quietly: nothing is reserved, charged, notified or published again.
+ */
+export class OrderAlreadyFinishedError extends Error {
+  constructor(
+    readonly orderId: string,
+    readonly status: string,
+  ) {
+    super(`Order ${orderId} is already ${status}; this saga run changes nothing`);
+    this.name = 'OrderAlreadyFinishedError';
+  }
+}
+
+/**
+ * A saga was started for an order whose compensation already began: going
+ * forward now would charge an order that is being undone. The state machine
+ * catches it like any failure of the first step, so the run finishes the
+ * compensation instead (every compensation is idempotent).
+ */
+export class CompensationUnderwayError extends Error {
+  constructor(readonly orderId: string) {
+    super(`Order ${orderId} is already being compensated; finishing the compensation`);
+    this.name = 'CompensationUnderwayError';
+  }
+}

@@ -25,6 +25,22 @@ export interface OrderRecord {
   readonly updatedAt: string;
   readonly statusHistory: readonly StatusChange[];
   readonly failureReason?: string;
+  /** The ORDER_CREATED event's id, which is also the saga execution's name. */
+  readonly eventId?: string;
+  /** Present (always 'OPEN') only while the order is not terminal: the key of the sparse open-orders index. */
+  readonly openOrder?: 'OPEN';
+  /** ISO time from which the reconciler looks at this order if it is still open. */
+  readonly reconcileAt?: string;
+  /** How many times the reconciler has driven this order on. */
+  readonly reconcileAttempts?: number;
+  /** What the reconciler did on its last visit (START, LEAVE_RUNNING, REDRIVE, RESTART). */
+  readonly lastReconcileAction?: string;
+  /** How many fresh saga executions the reconciler started after one could not be re-driven. */
+  readonly sagaRestarts?: number;
+  /** Set when a compensation or the reconciler gave up for now: a person should look. Cleared when the order is terminal. */
+  readonly needsAttention?: boolean;
+  readonly attentionReason?: string;
+  readonly attentionAt?: string;
 }
 
 export const ORDER_CREATED = 'ORDER_CREATED';

@@ -1,4 +1,5 @@
 import type { FieldProblem } from './errors';
+import { isAtMostTwoDecimals, numberTexts } from './json-number-text';
 import { type Cents, sumCents, toCents } from './money';
 import type { OrderLine } from './order-model';
 import { Problems, checkIdentifier, describeType, isPlainObject, rejectUnknownFields } from './validate';
@@ -39,10 +40,16 @@ export function parseOrderRequest(body: string | null | undefined, isBase64Encod
   } catch {
     return fail('body', 'is not valid JSON');
   }
-  return validateOrderRequest(json);
+  // Prices are judged by the digits the client sent, not by the double they became.
+  return validateOrderRequest(json, numberTexts(text));
 }
 
-export function validateOrderRequest(json: unknown): ParseResult {
+/**
+ * Validates an already parsed request. `writtenNumbers` (field path -> the
+ * number's JSON text) lets the price check see `19.999999999` as written;
+ * without it (a caller that has no text) the parsed number is checked.
+ */
+export function validateOrderRequest(json: unknown, writtenNumbers?: ReadonlyMap<string, string>): ParseResult {
   const problems = new Problems();
   if (!isPlainObject(json)) {
     problems.add('body', `must be a JSON object, got ${describeType(json)}`);
@@ -50,7 +57,7 @@ export function validateOrderRequest(json: unknown): ParseResult {
   }
   rejectUnknownFields(json, ['customerId', 'items'], '', problems);
   const customerIdOk = checkIdentifier(json.customerId, 'customerId', 128, problems);
-  const items = validateItems(json.items, problems);
+  const items = validateItems(json.items, problems, writtenNumbers);
   if (problems.any || !customerIdOk || items === undefined) return { ok: false, problems: problems.all };
   return {
     ok: true,
@@ -62,7 +69,7 @@ export function validateOrderRequest(json: unknown): ParseResult {
   };
 }
 
-function validateItems(value: unknown, problems: Problems): OrderLine[] | undefined {
+function validateItems(value: unknown, problems: Problems, writtenNumbers?: ReadonlyMap<string, string>): OrderLine[] | undefined {
   if (value === undefined) {
     problems.add('items', 'is required');
     return undefined;
@@ -82,7 +89,7 @@ function validateItems(value: unknown, problems: Problems): OrderLine[] | undefi
   const lines: OrderLine[] = [];
   const firstIndexOfProduct = new Map<string, number>();
   value.forEach((item: unknown, index) => {
-    const line = validateItem(item, `items[${index}]`, problems);
+    const line = validateItem(item, `items[${index}]`, problems, writtenNumbers);
     if (!line) return;
     const earlier = firstIndexOfProduct.get(line.productId);
     if (earlier !== undefined) {
@@ -95,7 +102,7 @@ function validateItems(value: unknown, problems: Problems): OrderLine[] | undefi
   return lines.length === value.length ? lines : undefined;
 }
 
-function validateItem(item: unknown, path: string, problems: Problems): OrderLine | undefined {
+function validateItem(item: unknown, path: string, problems: Problems, writtenNumbers?: ReadonlyMap<string, string>): OrderLine | undefined {
   if (!isPlainObject(item)) {
     problems.add(path, `must be an object, got ${describeType(item)}`);
     return undefined;
@@ -118,7 +125,8 @@ function validateItem(item: unknown, path: string, problems: Problems): OrderLin
   else if (price < 0) problems.add(`${path}.price`, 'must not be negative');
   else if (price > MAX_PRICE) problems.add(`${path}.price`, `must be at most ${MAX_PRICE}`);
   else {
-    cents = toCents(price);
+    const written = writtenNumbers?.get(`${path}.price`);
+    cents = written === undefined || isAtMostTwoDecimals(written) ? toCents(price) : undefined;
     if (cents === undefined) problems.add(`${path}.price`, 'must have at most 2 decimal places');
   }
 

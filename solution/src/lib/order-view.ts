@@ -10,6 +10,7 @@ export function orderView(order: OrderRecord) {
     items: order.items.map((line) => ({ productId: line.productId, quantity: line.quantity, price: fromCents(line.unitPriceCents) })),
     totalAmount: fromCents(order.totalCents),
     ...(order.failureReason === undefined ? {} : { failureReason: order.failureReason }),
+    ...(order.needsAttention ? { needsAttention: true, attentionReason: order.attentionReason } : {}),
     statusHistory: order.statusHistory,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,

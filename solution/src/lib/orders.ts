@@ -7,7 +7,8 @@ import { dynamo } from './dynamodb';
 import { IllegalTransitionError, OrderNotFoundError } from './errors';
 import { ORDER_CREATED, type OrderRecord, type OutboxEvent } from './order-model';
 import type { ValidOrderRequest } from './order-request';
-import { type OrderStatus, allowedPredecessors } from './order-status';
+import { OPEN_ORDER, reconcileDueAt } from './open-orders';
+import { type OrderStatus, allowedPredecessors, isTerminal } from './order-status';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -22,13 +23,20 @@ const randomIds: NewIds = { orderId: randomUUID, eventId: randomUUID };
  * The transactional outbox: the order and its ORDER_CREATED event are two Puts
  * in ONE DynamoDB transaction. Either both exist or neither does, so an event
  * is never lost (order without event) or invented (event without order).
+ *
+ * `alsoWrite` adds items to the same transaction (after the two Puts, so
+ * their positions in a cancellation start at 2): an idempotency key's claim
+ * commits with the order it names, or not at all.
  */
 export async function createOrderWithOutboxEvent(
   request: ValidOrderRequest,
   clock: Clock = systemClock,
   ids: NewIds = randomIds,
+  alsoWrite: (order: OrderRecord) => TransactItem[] = () => [],
 ): Promise<OrderRecord> {
-  const now = clock.now().toISOString();
+  const createdAt = clock.now();
+  const now = createdAt.toISOString();
+  const eventId = ids.eventId();
   const order: OrderRecord = {
     orderId: ids.orderId(),
     customerId: request.customerId,
@@ -38,9 +46,14 @@ export async function createOrderWithOutboxEvent(
     createdAt: now,
     updatedAt: now,
     statusHistory: [{ status: 'PENDING', at: now }],
+    // The saga's execution is named after this event: the reconciler finds it by this id.
+    eventId,
+    // Listed in the sparse open-orders index until the order is terminal.
+    openOrder: OPEN_ORDER,
+    reconcileAt: reconcileDueAt(createdAt),
   };
   const event: OutboxEvent = {
-    eventId: ids.eventId(),
+    eventId,
     aggregateId: order.orderId,
     eventType: ORDER_CREATED,
     payload: {
@@ -56,6 +69,7 @@ export async function createOrderWithOutboxEvent(
       TransactItems: [
         { Put: { TableName: tables.orders(), Item: order, ConditionExpression: 'attribute_not_exists(orderId)' } },
         { Put: { TableName: tables.outbox(), Item: event, ConditionExpression: 'attribute_not_exists(eventId)' } },
+        ...alsoWrite(order),
       ],
     }),
   );
@@ -96,6 +110,9 @@ function statusUpdate(orderId: string, to: OrderStatus, at: Date, reason?: strin
     update += ', failureReason = :reason';
     values[':reason'] = reason;
   }
+  // A finished order leaves the open-orders index (sparse: no key, no entry)
+  // and no longer needs a person: nothing is left for the reconciler to do.
+  if (isTerminal(to)) update += ' REMOVE openOrder, reconcileAt, needsAttention';
   return {
     TableName: tables.orders(),
     Key: { orderId },
