@@ -10,6 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { integerEnv, tables } from '../lib/config';
 import { badRequest, errorResponse, json, lowerCaseHeaders } from '../lib/http';
 import { logger } from '../lib/logger';
+import { annotateOrder, instrumented } from '../lib/observability';
 import { fromCents } from '../lib/money';
 import { createOrderWithOutboxEvent } from '../lib/orders';
 import { type ValidOrderRequest, parseOrderRequest } from '../lib/order-request';
@@ -33,6 +34,7 @@ interface IdempotentRequest {
 
 async function createOrder(order: ValidOrderRequest): Promise<CreateOrderResponse> {
   const created = await createOrderWithOutboxEvent(order);
+  annotateOrder({ orderId: created.orderId, customerId: created.customerId });
   logger.info('order created with its ORDER_CREATED outbox event', { orderId: created.orderId });
   return { orderId: created.orderId, status: 'PENDING', totalAmount: fromCents(created.totalCents), message: 'Order created successfully' };
 }
@@ -69,8 +71,7 @@ function idempotentCreateOrder() {
   return idempotent;
 }
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  logger.addContext(context);
+export const handler = instrumented('createOrder', async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   const headers = lowerCaseHeaders(event);
   const idempotencyKey = headers[IDEMPOTENCY_HEADER];
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
@@ -118,4 +119,4 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
     }
     return errorResponse(500, 'InternalError', `The order could not be created because of a server error. Retry with the same ${IDEMPOTENCY_HEADER}.`);
   }
-};
+});
