@@ -198,7 +198,7 @@ describe('sls package: operated like production', () => {
     const attention = alarmOn('MatchedEvents');
     const rule = template.Resources.OrderNeedsAttentionRule.Properties;
     expect(attention?.Dimensions).toEqual(expect.arrayContaining([{ Name: 'RuleName', Value: rule.Name }]));
-    expect(rule.EventPattern).toEqual({ source: ['orders.saga'], 'detail-type': ['OrderNeedsAttention'] });
+    expect(rule.EventPattern).toEqual({ source: [{ prefix: 'orders.' }], 'detail-type': ['OrderNeedsAttention'] });
     expect(rule.Targets.map((t: any) => ref(t.Arn))).toEqual(['OperationsAlarmTopic']);
   });
 
