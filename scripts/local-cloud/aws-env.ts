@@ -12,6 +12,9 @@ export function localAwsEnvironment(endpoints: { dynamodb: string; sfn?: string 
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // No X-Ray daemon locally: keep the Powertools Tracer off even where
+    // AWS_EXECUTION_ENV happens to be set (e.g. some CI runners).
+    POWERTOOLS_TRACE_ENABLED: 'false',
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
     ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),

@@ -8,7 +8,8 @@ import { parseDocument, type Tags } from 'yaml';
  * functions and environment, same stream mapping, same state machine.
  *
  * Supports the small set of Serverless variables the file uses
- * (`${self:...}`, `${sls:stage}`, `${opt:stage|region, 'default'}`) and
+ * (`${self:...}`, `${sls:stage}`, `${opt:stage|region, 'default'}`,
+ * `${param:...}` from the `params` block) and
  * keeps CloudFormation intrinsics (`!Ref`, `!GetAtt`, `!Sub`) as their JSON
  * form for the caller to resolve.
  */
@@ -117,7 +118,9 @@ interface VariableContext {
   readonly region: string;
 }
 
-const VARIABLE = /\$\{([^{}]+)\}/g;
+// `${source:...}` only: `${Name}` and `${AWS::Region}` are CloudFormation
+// `!Sub` placeholders, left for CloudFormation as `sls` leaves them.
+const VARIABLE = /\$\{([a-z]+:(?!:)[^{}]*)\}/g;
 
 function resolveVariables(value: unknown, root: Record<string, any>, context: VariableContext, depth = 0): unknown {
   if (depth > 20) throw new ServerlessConfigError('serverless.yml variables refer to each other in a loop');
@@ -130,7 +133,7 @@ function resolveVariables(value: unknown, root: Record<string, any>, context: Va
 }
 
 function resolveString(text: string, root: Record<string, any>, context: VariableContext, depth: number): unknown {
-  const whole = text.match(/^\$\{([^{}]+)\}$/);
+  const whole = text.match(/^\$\{([a-z]+:(?!:)[^{}]*)\}$/);
   if (whole) return resolveVariables(resolveOne(whole[1], root, context), root, context, depth + 1);
   return text.replace(VARIABLE, (_, expression: string) => {
     const value = resolveVariables(resolveOne(expression, root, context), root, context, depth + 1);
@@ -144,6 +147,13 @@ function resolveOne(expression: string, root: Record<string, any>, context: Vari
   const fallback = fallbackRaw?.replace(/^['"]|['"]$/g, '');
   if (reference === 'sls:stage' || reference === 'opt:stage') return context.stage ?? fallback;
   if (reference === 'opt:region') return context.region ?? fallback;
+  if (reference.startsWith('param:')) {
+    // Stage params: `params.<stage>.<name>`, else `params.default.<name>` (as `sls` resolves them).
+    const name = reference.slice('param:'.length);
+    const value = root.params?.[context.stage]?.[name] ?? root.params?.default?.[name] ?? fallback;
+    if (value === undefined) throw new ServerlessConfigError(`\${${expression}} in serverless.yml has no value in params.${context.stage} or params.default`);
+    return value;
+  }
   if (reference.startsWith('self:')) {
     const value = reference
       .slice('self:'.length)
@@ -155,7 +165,7 @@ function resolveOne(expression: string, root: Record<string, any>, context: Vari
     }
     return value;
   }
-  throw new ServerlessConfigError(`\${${expression}}: the local cloud supports only self:, sls:stage, opt:stage and opt:region variables`);
+  throw new ServerlessConfigError(`\${${expression}}: the local cloud supports only self:, sls:stage, opt:stage, opt:region and param: variables`);
 }
 
 function toServiceConfig(raw: Record<string, any>, stage: string, region: string, file: string): ServiceConfig {

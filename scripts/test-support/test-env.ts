@@ -9,5 +9,6 @@ process.env.POWERTOOLS_LOG_LEVEL = process.env.SDP_DEBUG ? 'DEBUG' : 'SILENT';
 process.env.AWS_ACCESS_KEY_ID = 'local';
 process.env.AWS_SECRET_ACCESS_KEY = 'local';
 process.env.AWS_REGION = 'us-east-1';
+process.env.POWERTOOLS_TRACE_ENABLED = 'false'; // no X-Ray daemon in tests (see aws-env.ts)
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_SESSION_TOKEN;

@@ -10,6 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { integerEnv, tables } from '../lib/config';
 import { badRequest, errorResponse, json, lowerCaseHeaders } from '../lib/http';
 import { logger } from '../lib/logger';
+import { annotateOrder, instrumented } from '../lib/observability';
 import { fromCents } from '../lib/money';
 import { IdempotencyKeyConflictError } from '../lib/errors';
 import { createOrderOnce } from '../lib/order-key-claim';
@@ -43,7 +44,8 @@ interface IdempotentRequest {
  */
 async function createOrder(order: ValidOrderRequest, clientKey?: string): Promise<CreateOrderResponse> {
   const created = clientKey === undefined ? { order: await createOrderWithOutboxEvent(order), replayed: false } : await createOrderOnce(order, clientKey);
-  const { orderId, totalCents } = created.order;
+  const { orderId, customerId, totalCents } = created.order;
+  annotateOrder({ orderId, customerId });
   if (created.replayed) logger.info('the key already claimed an order; answering with that order', { orderId });
   else logger.info('order created with its ORDER_CREATED outbox event', { orderId });
   return { orderId, status: 'PENDING', totalAmount: fromCents(totalCents), message: 'Order created successfully' };
@@ -81,8 +83,7 @@ function idempotentCreateOrder() {
   return idempotent;
 }
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  logger.addContext(context);
+export const handler = instrumented('createOrder', async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   const headers = lowerCaseHeaders(event);
   const idempotencyKey = headers[IDEMPOTENCY_HEADER];
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
@@ -135,4 +136,4 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
     }
     return errorResponse(500, 'InternalError', `The order could not be created because of a server error. ${retry}`);
   }
-};
+});

@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../lib/logger';
+import { instrumented, tracedRecord } from '../lib/observability';
 import { markPublished, parseOutboxEvent, sagaInputFor } from '../lib/outbox';
 import { startSaga } from '../lib/saga-starter';
 
@@ -29,7 +30,6 @@ async function relayRecord(record: DynamoDBRecord): Promise<void> {
   await markPublished(event.eventId);
 }
 
-export const handler = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-  logger.addContext(context);
-  return processPartialResponse(event, relayRecord, processor, { context });
-};
+export const handler = instrumented('outboxRelay', async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
+  processPartialResponse(event, tracedRecord(relayRecord), processor, { context }),
+);

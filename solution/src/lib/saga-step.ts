@@ -1,5 +1,7 @@
+import type { Context } from 'aws-lambda';
 import { FaultInjector } from './fault-injection';
 import { logger } from './logger';
+import { instrumented } from './observability';
 import { withTransientErrors } from './transient';
 
 let injector: { raw: string | undefined; instance: FaultInjector } | undefined;
@@ -22,8 +24,8 @@ export function sagaStep<Input extends { orderId: string }, Output>(
   stepName: string,
   parse: (event: unknown) => Input,
   work: (input: Input) => Promise<Output>,
-): (event: unknown) => Promise<Output> {
-  return async (event: unknown) => {
+): (event: unknown, context?: Context) => Promise<Output> {
+  return instrumented<unknown, Output, Context | undefined>(stepName, async (event: unknown) => {
     const input = parse(event);
     logger.appendKeys({ orderId: input.orderId, step: stepName });
     try {
@@ -37,5 +39,5 @@ export function sagaStep<Input extends { orderId: string }, Output>(
     } finally {
       logger.removeKeys(['orderId', 'step']);
     }
-  };
+  });
 }
