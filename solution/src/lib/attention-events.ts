@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { traced } from './observability';
 
 /** The detail-type operators alarm on (an EventBridge rule on the orders bus). */
 export const ORDER_NEEDS_ATTENTION = 'OrderNeedsAttention';
@@ -23,7 +24,7 @@ export interface AttentionPublisher {
 }
 
 /** Publishes on the orders bus with the real EventBridge API; a rejected entry is an error, not a shrug. */
-export function eventBridgeAttentionPublisher(eventBusName: string, client: EventBridgeClient = new EventBridgeClient({})): AttentionPublisher {
+export function eventBridgeAttentionPublisher(eventBusName: string, client: EventBridgeClient = traced(new EventBridgeClient({}))): AttentionPublisher {
   return {
     async publish(detail) {
       const result = await client.send(

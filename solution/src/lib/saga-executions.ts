@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SagaInput } from './order-model';
+import { traced } from './observability';
 
 /** What the reconciler needs to know about one saga execution. */
 export type ExecutionStatus = 'NONE' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT' | 'PENDING_REDRIVE';
@@ -28,7 +29,7 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
-export function stepFunctionsSagaExecutions(stateMachineArn: string, client: SFNClient = new SFNClient({})): SagaExecutions {
+export function stepFunctionsSagaExecutions(stateMachineArn: string, client: SFNClient = traced(new SFNClient({}))): SagaExecutions {
   return {
     async describe(name) {
       try {
