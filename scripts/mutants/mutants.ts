@@ -23,6 +23,13 @@ export interface Mutant {
   readonly edits: readonly Edit[];
 }
 
+// The outbox transaction of lib/orders.ts, piece by piece, so a mutant can move one Put out of it.
+const IMPORTS = "import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';";
+const IMPORTS_WITH_PUT = "import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';";
+const TRANSACTION_START = '  await dynamo().send(\n    new TransactWriteCommand({';
+const ORDER_PUT = "        { Put: { TableName: tables.orders(), Item: order, ConditionExpression: 'attribute_not_exists(orderId)' } },";
+const EVENT_PUT = "        { Put: { TableName: tables.outbox(), Item: event, ConditionExpression: 'attribute_not_exists(eventId)' } },";
+
 const lab1: Mutant[] = [
   {
     id: 'cents-floor',
@@ -49,44 +56,22 @@ const lab1: Mutant[] = [
     id: 'outbox-two-puts',
     lab: 1,
     file: 'lib/orders.ts',
-    mistake: 'writes the order and its event as two separate Puts: a failure between them leaves an order whose saga never starts',
+    mistake: 'writes the order on its own, then the event: a failure between them leaves an order whose saga never starts',
     edits: [
-      { search: "import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';", replace: "import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';" },
-      {
-        search: `  await dynamo().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: tables.orders(), Item: order, ConditionExpression: 'attribute_not_exists(orderId)' } },
-        { Put: { TableName: tables.outbox(), Item: event, ConditionExpression: 'attribute_not_exists(eventId)' } },
-      ],
-    }),
-  );`,
-        replace: `  await dynamo().send(new PutCommand({ TableName: tables.orders(), Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }));
-  await dynamo().send(new PutCommand({ TableName: tables.outbox(), Item: event, ConditionExpression: 'attribute_not_exists(eventId)' }));
-  void TransactWriteCommand;`,
-      },
+      { search: IMPORTS, replace: IMPORTS_WITH_PUT },
+      { search: `${ORDER_PUT}\n`, replace: '' },
+      { search: TRANSACTION_START, replace: `  await dynamo().send(new PutCommand(${ORDER_PUT.trim().slice('{ Put: '.length, -' },'.length)}));\n${TRANSACTION_START}` },
     ],
   },
   {
     id: 'outbox-event-first',
     lab: 1,
     file: 'lib/orders.ts',
-    mistake: 'writes the event first, then the order, separately: a failed order write leaves an event for an order that does not exist',
+    mistake: 'writes the event on its own, then the order: a refused order leaves an event for an order that does not exist',
     edits: [
-      { search: "import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';", replace: "import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';" },
-      {
-        search: `  await dynamo().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: tables.orders(), Item: order, ConditionExpression: 'attribute_not_exists(orderId)' } },
-        { Put: { TableName: tables.outbox(), Item: event, ConditionExpression: 'attribute_not_exists(eventId)' } },
-      ],
-    }),
-  );`,
-        replace: `  await dynamo().send(new PutCommand({ TableName: tables.outbox(), Item: event, ConditionExpression: 'attribute_not_exists(eventId)' }));
-  await dynamo().send(new PutCommand({ TableName: tables.orders(), Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }));
-  void TransactWriteCommand;`,
-      },
+      { search: IMPORTS, replace: IMPORTS_WITH_PUT },
+      { search: `${EVENT_PUT}\n`, replace: '' },
+      { search: TRANSACTION_START, replace: `  await dynamo().send(new PutCommand(${EVENT_PUT.trim().slice('{ Put: '.length, -' },'.length)}));\n${TRANSACTION_START}` },
     ],
   },
   {

@@ -62,6 +62,12 @@ describe('Step 1 · money is counted in whole cents', () => {
     expect(toCents(0)).toBe(0);
   });
 
+  it('answers undefined for an amount with a third decimal (9.999, 0.001, 1299.995), so validation can refuse it', () => {
+    expect(toCents(9.999)).toBeUndefined();
+    expect(toCents(0.001)).toBeUndefined();
+    expect(toCents(1299.995)).toBeUndefined();
+  });
+
   it('refuses a price with a third decimal: POST /orders answers 400 naming the price, and writes nothing', async () => {
     const ordersBefore = (await scan('OrdersTable')).length;
 
