@@ -19,6 +19,7 @@ import { dynamo } from '@app/lib/dynamodb';
  * lib/dynamodb.ts): a middleware sees each command; AsyncLocalStorage tells
  * which copy sent it. Commands sent outside a copy (the test's own reads)
  * pass untouched.
+ * One race at a time: tests in a file run one after another.
  */
 const READ_COMMANDS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand', 'TransactGetItemsCommand']);
 const ALL_HELD_WITHIN_MS = 5_000;
