@@ -154,6 +154,19 @@ const lab2: Mutant[] = [
     ],
   },
   {
+    id: 'relay-start-and-mark-together',
+    lab: 2,
+    file: 'handlers/outbox-relay.ts',
+    mistake: 'starts the saga and marks the event published at the same time: a start that fails still marks the event, and the order is lost',
+    edits: [
+      {
+        search: '  const { outcome, executionName } = await startSaga(sagaInputFor(event));',
+        replace: '  const [{ outcome, executionName }] = await Promise.all([startSaga(sagaInputFor(event)), markPublished(event.eventId)]);',
+      },
+      { search: '  });\n  await markPublished(event.eventId);\n}', replace: '  });\n}' },
+    ],
+  },
+  {
     id: 'relay-every-event-type',
     lab: 2,
     file: 'handlers/outbox-relay.ts',
@@ -274,6 +287,30 @@ const lab4: Mutant[] = [
       {
         search: "new PutCommand({ TableName: tables.inventory(), Item: tombstone, ConditionExpression: 'attribute_not_exists(productId)' })",
         replace: 'new PutCommand({ TableName: tables.inventory(), Item: tombstone })',
+      },
+    ],
+  },
+  {
+    id: 'release-no-tombstone',
+    lab: 4,
+    file: 'lib/inventory.ts',
+    mistake: 'answers NOTHING_RESERVED without leaving a RELEASED tombstone: a reservation arriving late takes stock for an order that already failed',
+    edits: [
+      {
+        search: "        await dynamo().send(\n          new PutCommand({ TableName: tables.inventory(), Item: tombstone, ConditionExpression: 'attribute_not_exists(productId)' }),\n        );\n",
+        replace: '        void tombstone;\n',
+      },
+    ],
+  },
+  {
+    id: 'refund-no-void',
+    lab: 4,
+    file: 'lib/payments.ts',
+    mistake: 'answers NOTHING_TO_REFUND without leaving a VOIDED record: a charge arriving late bills a customer whose order already failed',
+    edits: [
+      {
+        search: "        await dynamo().send(new PutCommand({ TableName: tables.payments(), Item: voided, ConditionExpression: 'attribute_not_exists(orderId)' }));\n",
+        replace: '        void voided;\n',
       },
     ],
   },
