@@ -55,7 +55,8 @@ function setEnvironment(name: string, value: string): void {
   const previous = process.env[name];
   process.env[name] = value;
   restoreEnvironment = () => {
-    process.env[name] = previous;
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
   };
 }
 
