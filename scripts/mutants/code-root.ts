@@ -32,11 +32,17 @@ export function buildCodeRoot(mutant: Mutant | undefined, sourceSrc = SOLUTION_S
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sdp-mutant-${mutant?.id ?? 'baseline'}-`));
   fs.cpSync(sourceSrc, path.join(dir, 'src'), { recursive: true });
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   if (mutant) {
     const file = path.join(dir, 'src', mutant.file);
-    fs.writeFileSync(file, applyEdits(mutant.id, mutant.file, fs.readFileSync(file, 'utf8'), mutant.edits));
+    try {
+      fs.writeFileSync(file, applyEdits(mutant.id, mutant.file, fs.readFileSync(file, 'utf8'), mutant.edits));
+    } catch (error) {
+      remove();
+      throw error;
+    }
   }
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, remove };
 }
 
 export function applyEdits(mutant: string, file: string, text: string, edits: readonly Edit[]): string {
