@@ -59,7 +59,7 @@ describe('npm run check:lab', () => {
     expect(stdout).toContain('Next requirement: converts decimal prices to whole cents (1299.99 is 129999 cents, 0.1 is 10)');
     expect(stdout).toMatch(/Edit {6}labs\/01-transactional-outbox\/src\/lib\/money\.ts:\d+/);
     expect(stdout).toContain('Not implemented: lab 1, step 1 — convert a decimal amount to whole cents');
-    expect(stdout).toMatch(/Progress {2}\[░+\] {2}0\/10 requirements met/);
+    expect(stdout).toMatch(/Progress {2}\[░+\] {2}0\/\d+ requirements met/); // none met, however many the lab has
     expect(stdout).toContain('npm run check:lab 1 -- --hint shows hint 1 of 3');
     // Infrastructure noise stays out: no jest banner, no DynamoDB Local or SDK chatter.
     expect(stdout).not.toMatch(/PASS|FAIL|Test Suites:|NodeVersionSupportWarning|DynamoDB Local|Initializing/);
@@ -73,7 +73,7 @@ describe('npm run check:lab', () => {
     expect(stdout).toContain('Lab 2 · Streams relay');
     expect(stdout).toContain('checked against solution/');
     expect(stdout).not.toContain('✘');
-    expect(stdout).toMatch(/11\/11 requirements met/);
+    expect(stdout).toMatch(/ (\d+)\/\1 requirements met/); // all met, however many the lab has
     expect(stdout).toContain('✔ Lab 2 complete.');
   });
 

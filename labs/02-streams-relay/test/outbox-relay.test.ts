@@ -9,6 +9,7 @@ import { markPublished } from '@app/lib/outbox';
 import { startSaga } from '@app/lib/saga-starter';
 import { pollUntil } from '../../../scripts/local-cloud/poll';
 import { readAllStreamRecords, streamArnOf } from '../../../scripts/local-cloud/stream-reader';
+import { StepFunctionsApiError } from '../../../scripts/local-cloud/step-functions';
 import { startTestCloud, type TestCloud } from '../../../scripts/test-support/cloud';
 import { testContext } from '../../../scripts/test-support/events';
 
@@ -21,6 +22,11 @@ import { testContext } from '../../../scripts/test-support/events';
  * machine from solution/serverless.yml). Each `describe` is one step of
  * labs/02-streams-relay/README.md.
  */
+// One attempt per SDK call: an injected throttle reaches the code under test
+// at once, instead of after the SDK's own backoff (which, in production,
+// retries a throttle a few times and then fails exactly like this).
+process.env.AWS_MAX_ATTEMPTS = '1';
+
 let cloud: TestCloud;
 let sfn: SFNClient;
 let streamArn: string;
@@ -30,10 +36,53 @@ beforeAll(async () => {
   sfn = new SFNClient({ endpoint: cloud.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   streamArn = await streamArnOf(cloud.dynamodb, cloud.table('OutboxTable'));
 });
+afterEach(() => {
+  restoreEnvironment?.();
+  restoreEnvironment = undefined;
+  stopThrottling?.();
+  stopThrottling = undefined;
+});
 afterAll(async () => {
   await cloud?.stop();
   sfn?.destroy();
 });
+
+let restoreEnvironment: (() => void) | undefined;
+let stopThrottling: (() => void) | undefined;
+
+/** Sets a handler environment variable for this test only (afterEach restores it). */
+function setEnvironment(name: string, value: string): void {
+  const previous = process.env[name];
+  process.env[name] = value;
+  restoreEnvironment = () => {
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
+  };
+}
+
+/**
+ * Step Functions refusing a start with ThrottlingException, as AWS does
+ * under load. The local engine never throttles, so this one case is
+ * injected: the local endpoint answers these execution names with the HTTP
+ * 400 ThrottlingException AWS sends, and the real SDK client in startSaga
+ * receives it. Everything else still runs on the real engine.
+ */
+function throttleStartsOf(executionNames: readonly string[]): void {
+  const service = cloud.stepFunctions;
+  const real = service.startExecution;
+  service.startExecution = function (this: typeof service, request) {
+    if (executionNames.includes(request.name ?? '')) {
+      throw Object.assign(new StepFunctionsApiError('InvalidArn', 'Rate exceeded'), { name: 'ThrottlingException' });
+    }
+    return real.call(this, request);
+  };
+  stopThrottling = () => {
+    service.startExecution = real;
+  };
+}
+
+/** A state machine ARN that Step Functions does not know: StartExecution fails with StateMachineDoesNotExist, on the real engine. */
+const missingStateMachineArn = () => cloud.stateMachineArn.replace(/:stateMachine:.*$/, ':stateMachine:does-not-exist');
 
 const WEEK_SECONDS = 7 * 24 * 60 * 60;
 
@@ -74,6 +123,19 @@ async function relay(records: DynamoDBRecord[]) {
   return outboxRelay(event, testContext('outboxRelay'));
 }
 
+/**
+ * The sequence numbers of the records Lambda would deliver again: those in
+ * batchItemFailures, or every record when the handler throws (a thrown error
+ * fails the whole batch; Powertools throws when every record failed).
+ */
+async function recordsToRetry(records: DynamoDBRecord[]): Promise<string[]> {
+  try {
+    return (await relay(records)).batchItemFailures.map((failure) => failure.itemIdentifier);
+  } catch {
+    return records.map((record) => record.dynamodb?.SequenceNumber as string);
+  }
+}
+
 async function executionNames(): Promise<string[]> {
   const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: cloud.stateMachineArn }));
   return executions.map((e) => e.name as string).sort();
@@ -82,6 +144,8 @@ async function executionNames(): Promise<string[]> {
 const executionArnOf = (name: string) => `${cloud.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 async function waitUntilFinished(name: string) {
+  // Fails at once (ExecutionDoesNotExist) when no execution has this name: nothing to wait for.
+  await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(name) }));
   return pollUntil(
     async () => {
       const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(name) }));
@@ -127,6 +191,24 @@ describe('Step 1 · a saga starts at most once per outbox event', () => {
     expect(again).toEqual({ outcome: 'ALREADY_STARTED', executionName: input.eventId });
     expect(await executionNames()).toEqual(before);
   });
+
+  it('fails, and does not answer ALREADY_STARTED, when Step Functions throttles the start: no saga is running', async () => {
+    const input = await sagaInputForNewOrder('start-throttled');
+    throttleStartsOf([input.eventId]);
+
+    await expect(startSaga(input)).rejects.toMatchObject({ name: 'ThrottlingException' });
+
+    expect(await executionNames()).not.toContain(input.eventId);
+  });
+
+  it('fails, and does not answer ALREADY_STARTED, when Step Functions refuses the start for another reason', async () => {
+    const input = await sagaInputForNewOrder('start-refused');
+    setEnvironment('STATE_MACHINE_ARN', missingStateMachineArn());
+
+    await expect(startSaga(input)).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+
+    expect(await executionNames()).not.toContain(input.eventId);
+  });
 });
 
 describe('Step 2 · a relayed event is marked published', () => {
@@ -153,6 +235,13 @@ describe('Step 2 · a relayed event is marked published', () => {
     await expect(markPublished('deleted-long-ago')).resolves.toBeUndefined();
 
     expect(await outboxItem('deleted-long-ago')).toBeUndefined();
+  });
+
+  it('fails when the mark cannot be written for any other reason: only a failed condition (event already deleted) is tolerated', async () => {
+    // A table that does not exist: DynamoDB Local answers ResourceNotFoundException.
+    setEnvironment('OUTBOX_TABLE', `${cloud.table('OutboxTable')}-missing`);
+
+    await expect(markPublished('mark-fails')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
 
@@ -244,5 +333,39 @@ describe('Step 4 · the relay turns each new outbox event into one saga', () => 
       await waitUntilFinished(eventIdOf(record));
     }
     expect(names).not.toContain('bad-event-in-batch');
+  });
+
+  it('starts the saga before marking the event published: a start that fails leaves the event unpublished and its record reported, and redelivery starts it', async () => {
+    const records = await streamRecords(insertsFor([await placeOrder('relay-start-fails')]), 1);
+    const eventId = eventIdOf(records[0]);
+    throttleStartsOf([eventId]);
+
+    expect(await recordsToRetry(records)).toEqual([records[0].dynamodb?.SequenceNumber]);
+    expect(await outboxItem(eventId)).not.toHaveProperty('publishedAt');
+    expect(await executionNames()).not.toContain(eventId);
+
+    stopThrottling?.();
+    const redelivered = await relay(records);
+
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(await executionNames()).toContain(eventId);
+    expect(await outboxItem(eventId)).toHaveProperty('publishedAt');
+    await waitUntilFinished(eventId);
+  });
+
+  it('reports a record whose event could not be marked published, and redelivery marks it without a second saga', async () => {
+    const records = await streamRecords(insertsFor([await placeOrder('relay-mark-fails')]), 1);
+    const eventId = eventIdOf(records[0]);
+    setEnvironment('OUTBOX_TABLE', `${cloud.table('OutboxTable')}-missing`);
+
+    expect(await recordsToRetry(records)).toEqual([records[0].dynamodb?.SequenceNumber]);
+    restoreEnvironment?.();
+    expect(await outboxItem(eventId)).not.toHaveProperty('publishedAt');
+    const redelivered = await relay(records);
+
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect((await executionNames()).filter((name) => name === eventId)).toHaveLength(1);
+    expect(await outboxItem(eventId)).toHaveProperty('publishedAt');
+    await waitUntilFinished(eventId);
   });
 });

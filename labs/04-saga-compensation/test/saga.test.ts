@@ -3,6 +3,7 @@ import type { SagaInput } from '@app/lib/order-model';
 import { createOrderWithOutboxEvent, transitionOrder } from '@app/lib/orders';
 import { validateOrderRequest } from '@app/lib/order-request';
 import { startTestCloud, type TestCloud } from '../../../scripts/test-support/cloud';
+import { runWithStaleReads } from './stale-reads';
 
 /**
  * Lab 4 · Saga and compensation.
@@ -212,6 +213,100 @@ describe('Steps 1–4 together · a step that arrives after its compensation is 
     await expect(invoke('processPayment', input)).rejects.toMatchObject({ name: 'AlreadyCompensatedError' });
 
     expect((await payment(input.orderId))?.status).toBe('VOIDED');
+  });
+});
+
+describe('Steps 1–4 together · two attempts at once still act once (both read before either writes)', () => {
+  // Step Functions retries a step whose first attempt is still running (a
+  // timeout), and a compensation can run while a delayed step is in flight.
+  // runWithStaleReads makes every copy read before any copy writes, on every
+  // run: only the conditions on the writes can keep the outcome right.
+  const reserve = (input: SagaInput) => () => invoke('reserveInventory', input);
+  const charge = (input: SagaInput) => () => invoke('processPayment', input);
+  const refund = (input: SagaInput) => () => invoke('refundPayment', { orderId: input.orderId });
+  const release = (input: SagaInput) => () => invoke('releaseInventory', { orderId: input.orderId });
+
+  it("takes stock once when two ReserveInventory attempts run at once: the second finds the first one's reservation", async () => {
+    const input = await newOrder('race-reserve', [{ productId: 'keyboard', quantity: 2, price: 49.99 }]);
+    const keyboards = await stock('keyboard');
+
+    const answers = await runWithStaleReads([reserve(input), reserve(input)]);
+
+    expect(answers).toEqual(['RESERVED', 'ALREADY_RESERVED']);
+    expect(await stock('keyboard')).toBe(keyboards - 2);
+    expect(await statuses(input.orderId)).toEqual(['PENDING', 'INVENTORY_RESERVED']);
+  });
+
+  it('charges once when two ProcessPayment attempts run at once: the second returns the same charge', async () => {
+    const input = await reservedOrder('race-charge', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
+
+    const answers = await runWithStaleReads([charge(input), charge(input)]);
+
+    expect(answers).toEqual(['CHARGED', 'ALREADY_CHARGED']);
+    expect(await payment(input.orderId)).toMatchObject({ status: 'CHARGED', amountCents: 4999, chargeId: `charge-${input.orderId}` });
+    expect(await statuses(input.orderId)).toEqual(['PENDING', 'INVENTORY_RESERVED', 'PAYMENT_PROCESSED']);
+  });
+
+  it('refunds once when two RefundPayment attempts run at once: only a payment still CHARGED may be refunded', async () => {
+    const input = await reservedOrder('race-refund', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
+    await invoke('processPayment', input);
+
+    const answers = await runWithStaleReads([refund(input), refund(input)]);
+
+    expect(answers).toEqual(['REFUNDED', 'ALREADY_REFUNDED']);
+    expect(await payment(input.orderId)).toMatchObject({ status: 'REFUNDED', amountCents: 4999 });
+  });
+
+  it('puts stock back once when two ReleaseInventory attempts run at once: only a reservation still RESERVED may be released', async () => {
+    const input = await newOrder('race-release', [{ productId: 'keyboard', quantity: 3, price: 49.99 }]);
+    const keyboards = await stock('keyboard');
+    await invoke('reserveInventory', input);
+
+    const answers = await runWithStaleReads([release(input), release(input)]);
+
+    expect(answers).toEqual(['RELEASED', 'ALREADY_RELEASED']);
+    expect(await stock('keyboard')).toBe(keyboards);
+  });
+
+  it(`refuses a reservation when the release's tombstone is written first, although both read "nothing reserved"`, async () => {
+    const input = await newOrder('race-tombstone-first', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
+    const keyboards = await stock('keyboard');
+
+    const answers = await runWithStaleReads([reserve(input), release(input)], [1, 0]);
+
+    expect(answers).toEqual(['AlreadyCompensatedError', 'NOTHING_RESERVED']);
+    expect(await stock('keyboard')).toBe(keyboards);
+    expect(await get('InventoryTable', { productId: `reservation#${input.orderId}` })).toMatchObject({ state: 'RELEASED' });
+  });
+
+  it("releases a reservation written just before the release's tombstone: no stock is lost", async () => {
+    const input = await newOrder('race-reserve-first', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
+    const keyboards = await stock('keyboard');
+
+    const answers = await runWithStaleReads([reserve(input), release(input)], [0, 1]);
+
+    expect(answers).toEqual(['RESERVED', 'RELEASED']);
+    expect(await stock('keyboard')).toBe(keyboards);
+    expect(await get('InventoryTable', { productId: `reservation#${input.orderId}` })).toMatchObject({ state: 'RELEASED' });
+  });
+
+  it(`refuses a charge when the refund's VOIDED record is written first, although both read "no payment"`, async () => {
+    const input = await reservedOrder('race-void-first', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
+
+    const answers = await runWithStaleReads([charge(input), refund(input)], [1, 0]);
+
+    expect(answers).toEqual(['AlreadyCompensatedError', 'NOTHING_TO_REFUND']);
+    expect(await payment(input.orderId)).toMatchObject({ status: 'VOIDED', amountCents: 0 });
+    expect((await order(input.orderId))?.status).toBe('INVENTORY_RESERVED');
+  });
+
+  it("refunds a charge written just before the refund's VOIDED record: a customer is never charged without a refund", async () => {
+    const input = await reservedOrder('race-charge-first', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
+
+    const answers = await runWithStaleReads([charge(input), refund(input)], [0, 1]);
+
+    expect(answers).toEqual(['CHARGED', 'REFUNDED']);
+    expect(await payment(input.orderId)).toMatchObject({ status: 'REFUNDED', amountCents: 4999 });
   });
 });
 
