@@ -54,6 +54,12 @@ export function timeCommand(command: string, args: readonly string[], options: R
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
+      // Whatever the command left running in its group (a Java still shutting down) must not outlive the measurement.
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // nothing left
+      }
       resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, code, output });
     });
   });

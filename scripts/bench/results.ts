@@ -90,6 +90,8 @@ export function writeReport(report: BenchReport, markdownTable: string, dir: str
   const text = `${JSON.stringify(report, null, 2)}\n`;
   const files = [path.join(dir, timestampName(new Date(report.startedAt))), path.join(dir, 'latest.json')];
   for (const file of files) writeFileSync(file, text);
-  writeFileSync(path.join(dir, 'latest.md'), `${markdownTable}\n`);
+  // A whole Markdown document, heading first: `npm run lint:md` lints every .md file, ignored ones included.
+  const machine = `${report.machine.cpu}, ${report.machine.cores} cores, Node.js ${report.machine.node}`;
+  writeFileSync(path.join(dir, 'latest.md'), `# Bench run of ${report.startedAt}\n\nOn ${machine}.\n\n${markdownTable}\n`);
   return files;
 }

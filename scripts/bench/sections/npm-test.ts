@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Section, SectionSkipped } from '../context';
-import { timeCommand } from '../processes';
+import { lastLines, timeCommand } from '../processes';
 
 /** The phases of package.json's "test" script (`a && b && c`), so the bench follows whatever npm test runs. */
 export function testPhases(testScript: string | undefined): string[] {
@@ -21,7 +21,7 @@ export const measureNpmTest: Section = async (context, figures) => {
   const manifest = JSON.parse(readFileSync(path.join(context.root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   const phases = testPhases(manifest.scripts?.test);
   const env = { PATH: `${path.join(context.root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}` };
-  const failed: string[] = [];
+  const failed = new Map<string, string>();
   for (let run = 1; run <= context.runs; run++) {
     let total = 0;
     for (const phase of phases) {
@@ -29,9 +29,12 @@ export const measureNpmTest: Section = async (context, figures) => {
       const result = await timeCommand('sh', ['-c', phase], { cwd: context.root, env, timeoutMs: 1_200_000 });
       figures.add(phase, 's', result.seconds);
       total += result.seconds;
-      if (result.code !== 0 && !failed.includes(phase)) failed.push(phase);
+      if (result.code !== 0 && !failed.has(phase)) failed.set(phase, lastLines(result.output, 20));
     }
     figures.add('npm test, all phases', 's', total);
   }
-  if (failed.length > 0) throw new Error(`these npm test phases failed (timed anyway): ${failed.join(', ')}`);
+  if (failed.size > 0) {
+    const details = [...failed].map(([phase, output]) => `--- ${phase} ---\n${output}`).join('\n');
+    throw new Error(`these npm test phases failed (timed anyway): ${[...failed.keys()].join(', ')}\n${details}`);
+  }
 };
