@@ -29,6 +29,10 @@ describe('npm run bench arguments', () => {
     expect(() => parseBenchArgs(['--runs', 'many'])).toThrow(UsageError);
   });
 
+  it('takes the earlier run to compare with', () => {
+    expect(parseBenchArgs(['--compare', 'docs/benchmarks-reference.json']).compare).toBe('docs/benchmarks-reference.json');
+  });
+
   it('refuses options it does not know', () => {
     expect(() => parseBenchArgs(['--fast'])).toThrow(/Unknown option --fast/);
   });

@@ -10,10 +10,12 @@ Measures this machine's feedback loops and the local cloud's throughput,
 prints a table and writes bench-results/<time>.json and bench-results/latest.json.
 
 Options:
-  --quick             fewer runs and orders, npm test phases skipped: under two minutes
+  --quick             fewer runs and orders, npm test skipped (about two minutes quiet)
   --only <a,b>        run only these sections (${SECTIONS.join(', ')})
   --runs <n>          runs per figure (default 3, or 1 with --quick)
   --out <dir>         where to write the JSON (default bench-results)
+  --compare <file>    show each median's change against an earlier run's JSON
+                      (e.g. docs/benchmarks-reference.json)
   --help              show this help`;
 
 export interface BenchArgs {
@@ -21,6 +23,7 @@ export interface BenchArgs {
   readonly sections: readonly SectionName[];
   readonly runs: number;
   readonly outDir: string;
+  readonly compare?: string;
   readonly help: boolean;
 }
 
@@ -30,7 +33,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   // `npm run bench -- --quick` passes the `--` through on some npm versions.
   const { values, flags } = parseArgs(
     argv.filter((arg) => arg !== '--'),
-    { values: ['only', 'runs', 'out'], flags: ['quick', 'help'] },
+    { values: ['only', 'runs', 'out', 'compare'], flags: ['quick', 'help'] },
   );
   const quick = flags.has('quick');
   let sections: SectionName[] = [...SECTIONS];
@@ -50,5 +53,5 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     }
     runs = Number(values.runs);
   }
-  return { quick, sections, runs, outDir: values.out ?? DEFAULT_OUT_DIR, help: flags.has('help') };
+  return { quick, sections, runs, outDir: values.out ?? DEFAULT_OUT_DIR, ...(values.compare !== undefined ? { compare: values.compare } : {}), help: flags.has('help') };
 }

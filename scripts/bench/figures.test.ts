@@ -67,6 +67,12 @@ describe('bench figures, table and report names', () => {
     ]);
   });
 
+  it('adds the change against a reference run as a last column', () => {
+    const table = renderTable([{ section: 'package', seconds: 5, figures: [{ name: 'npm run package', unit: 's', samples: [5] }] }], ['+25%']);
+    expect(table.split('\n')[0]).toMatch(/Runs {2}vs reference$/);
+    expect(table.split('\n')[2]).toMatch(/ 1 +\+25%$/);
+  });
+
   it('reads the CPU model from /proc/cpuinfo', () => {
     expect(cpuModel('processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Processor\nflags: x', 'other')).toBe('Intel(R) Xeon(R) Processor');
     expect(cpuModel(undefined, 'Apple M2')).toBe('Apple M2');

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --only throughput,package] [-- --runs 5]
+ * npm run bench [-- --quick] [--only throughput,package] [--runs 5] [--compare docs/benchmarks-reference.json]
  *
  * Measures, on this machine and in one run, the loops a learner waits on
  * (check:lab, --watch, npm test, npm run package, npm start) and what the
@@ -15,6 +15,7 @@ import '../local-cloud/quiet-sdk';
 import path from 'node:path';
 import { UsageError } from '../cli-args';
 import { type SectionName, USAGE, parseBenchArgs } from './args';
+import { type Reference, changesFor, readReference } from './compare';
 import { type BenchContext, REPO_ROOT, type Section, SectionSkipped, secondsSince } from './context';
 import { FigureSet, type SectionOutcome, overheadRatios } from './figures';
 import { buildReport, describeMachine, writeReport } from './results';
@@ -39,8 +40,11 @@ const SECTION_RUNNERS: Record<SectionName, Section> = {
 
 export async function main(argv: readonly string[]): Promise<number> {
   let args: ReturnType<typeof parseBenchArgs>;
+  let reference: Reference | undefined;
   try {
     args = parseBenchArgs(argv);
+    // Read before measuring: a wrong path should cost a second, not the whole run.
+    if (args.compare !== undefined) reference = readReference(path.resolve(REPO_ROOT, args.compare));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`${error.message}\n\n${USAGE}`);
@@ -86,7 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     outcomes[ceilingIndex] = { ...ceiling, figures: [...ceiling.figures, ...overheadRatios(throughput.figures, ceiling.figures)] };
   }
 
-  console.log(`\n${renderTable(outcomes)}`);
+  console.log(`\n${renderTable(outcomes, reference ? changesFor(outcomes, reference) : undefined)}`);
   for (const line of skipped) console.log(`Skipped ${line}`);
   const files = writeReport(buildReport(args, outcomes, machine, startedAt, new Date(), REPO_ROOT), renderMarkdownTable(outcomes), path.resolve(REPO_ROOT, args.outDir));
   console.log(`\nWrote ${files.map((f) => path.relative(REPO_ROOT, f)).join(' and ')} (${secondsSince(benchStarted).toFixed(0)} s in all)`);

@@ -22,18 +22,23 @@ export function alignColumns(rows: readonly (readonly string[])[], rightAligned:
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-/** Section | Figure | Median | Min | Max | Runs, then a line per failed section saying why (its first line; the JSON has all). */
-export function renderTable(outcomes: readonly SectionOutcome[]): string {
-  const rows: string[][] = [['Section', 'Figure', 'Median', 'Min', 'Max', 'Runs']];
+/**
+ * Section | Figure | Median | Min | Max | Runs (and, given `changes` from
+ * --compare, the median's change against a reference run), then a line per
+ * failed section saying why (its first line; the JSON has all).
+ */
+export function renderTable(outcomes: readonly SectionOutcome[], changes?: readonly string[]): string {
+  const rows: string[][] = [['Section', 'Figure', 'Median', 'Min', 'Max', 'Runs', ...(changes ? ['vs reference'] : [])]];
   for (const outcome of outcomes) {
     for (const figure of outcome.figures) {
       if (figure.samples.length === 0) continue;
       const s = summaryOf(figure);
-      rows.push([outcome.section, figure.name, formatValue(s.median, figure.unit), formatValue(s.min, figure.unit), formatValue(s.max, figure.unit), String(s.runs)]);
+      const change = changes ? [changes[rows.length - 1] ?? ''] : [];
+      rows.push([outcome.section, figure.name, formatValue(s.median, figure.unit), formatValue(s.min, figure.unit), formatValue(s.max, figure.unit), String(s.runs), ...change]);
     }
   }
   const failures = outcomes.filter((o) => o.error !== undefined).map((o) => `FAILED ${o.section}: ${o.error?.split('\n')[0]}`);
-  return [alignColumns(rows, [2, 3, 4, 5]), ...(failures.length > 0 ? ['', ...failures] : [])].join('\n');
+  return [alignColumns(rows, [2, 3, 4, 5, 6]), ...(failures.length > 0 ? ['', ...failures] : [])].join('\n');
 }
 
 /** The same figures as a Markdown table, for pasting a reference run into docs/benchmarks.md. */
