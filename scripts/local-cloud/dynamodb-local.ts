@@ -11,7 +11,7 @@ export class JavaMissingError extends Error {
   constructor() {
     super(
       'DynamoDB Local needs Java 17 or newer, and `java` was not found on PATH.\n' +
-        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
+        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless\n' +
         '  macOS:         brew install openjdk@17\n' +
         '  Windows:       use WSL 2 (docs/troubleshooting.md), then the Debian/Ubuntu line\n' +
         '  Then check:    java -version\n' +
