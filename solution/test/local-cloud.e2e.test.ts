@@ -69,7 +69,9 @@ const post = (body: string, headers: Record<string, string> = {}) =>
   fetch(`${cloud.apiUrl}/orders`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
 describe('npm start: the local cloud end to end', () => {
-  it('passes every check of test-api.sh over HTTP', async () => {
+  // test-api.sh is a bash script: native Windows has no bash (WSL 2 has).
+  const bashOnly = process.platform === 'win32' ? it.skip : it;
+  bashOnly('passes every check of test-api.sh over HTTP (needs bash; skipped on native Windows)', async () => {
     const { code, output } = await runTestApi(cloud.apiUrl);
 
     expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('All 10 checks passed.') });

@@ -19,10 +19,10 @@ describe('repository contract', () => {
     expect(ci.some((line) => line.startsWith('npm ci'))).toBe(true);
   });
 
-  it('supports Node 20 and newer in engines and .nvmrc', () => {
+  it('supports Node 20 and newer in engines, and recommends 22 (what Lambda runs) in .nvmrc', () => {
     const pkg = JSON.parse(read('package.json'));
     expect(pkg.engines.node).toBe('>=20');
-    expect(read('.nvmrc').trim()).toBe('20');
+    expect(read('.nvmrc').trim()).toBe('22');
   });
 
   it('installs serverless from the open-source osls fork, so packaging needs no login', () => {
