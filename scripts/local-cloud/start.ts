@@ -56,11 +56,14 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
   return lines.join('\n');
 }
 
-function explain(error: unknown, verbose: boolean): { message: string; exitCode: number } {
+function explain(error: unknown, verbose: boolean, taken: readonly number[] = []): { message: string; exitCode: number } {
   if (error instanceof UsageError) return { message: `${error.message}\n  See the options: npm start -- --help`, exitCode: 2 };
   if (error instanceof PortInUseError) {
     const flag = error.what === 'the API' ? 'api-port' : error.what === 'DynamoDB Local' ? 'dynamodb-port' : error.what === 'the dashboard' ? 'dashboard-port' : 'sfn-port';
-    return { message: `${error.message}\n  Find it:  lsof -i :${error.port}\n  Or run:   npm start -- --${flag} ${error.port + 1}`, exitCode: 1 };
+    // Suggest the next port none of the others uses (3000 busy: not 3001, the dashboard's).
+    let next = error.port + 1;
+    while (taken.includes(next)) next += 1;
+    return { message: `${error.message}\n  Find it:  lsof -i :${error.port}\n  Or run:   npm start -- --${flag} ${next}`, exitCode: 1 };
   }
   if (error instanceof JavaMissingError) return { message: error.message, exitCode: 1 };
   if (error instanceof ServerlessConfigError) {
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
     await cloud?.stop();
     // Ctrl-C during start-up also stops DynamoDB Local (same terminal): that is no error to explain.
     if (stopRequestedAt !== 0) process.exit(130);
-    const { message, exitCode } = explain(error, args.verbose);
+    const { message, exitCode } = explain(error, args.verbose, [args.apiPort, args.sfnPort, args.dynamodbPort, args.dashboardPort ?? 0]);
     console.error(`npm start: ${message}`);
     process.exit(exitCode);
   }

@@ -45,6 +45,9 @@ export function renderOutbox(events: readonly OutboxEventView[], failures: reado
   return `${table}<h3>On-failure queue</h3>${failures.length === 0 ? '<p class="muted">Empty: the relay gave up on nothing.</p>' : `<ul class="failures">${dead}</ul>`}`;
 }
 
+/** Powertools' record statuses, in words. */
+const KEY_STATUS: Record<string, string> = { INPROGRESS: 'in progress', COMPLETED: 'completed', EXPIRED: 'expired' };
+
 const OUTCOME_TONE: Record<string, string> = { stored: 'good', replayed: 'replay', conflict: 'bad', 'in-progress': 'warn', rejected: 'bad' };
 
 export function renderIdempotency(keys: readonly IdempotencyKeyView[], now: number): string {
@@ -54,7 +57,7 @@ export function renderIdempotency(keys: readonly IdempotencyKeyView[], now: numb
       const left = key.expiration === undefined ? '' : key.expiration * 1000 > now ? duration(key.expiration * 1000 - now) : 'expired';
       const requests = key.requests.map((outcome) => `<span class="tag ${OUTCOME_TONE[outcome] ?? ''}">${escapeHtml(outcome)}</span>`).join(' ');
       const replays = key.requests.filter((outcome) => outcome === 'replayed').length;
-      return `<tr data-key="${escapeHtml(key.key ?? key.id)}" data-replays="${replays}"><td><code title="${escapeHtml(key.id)}">${escapeHtml(key.key ?? `#${key.id.split('#').pop()}`)}</code></td><td>${escapeHtml(key.status)}</td><td class="countdown">${left}</td><td>${requests}</td></tr>`;
+      return `<tr data-key="${escapeHtml(key.key ?? key.id)}" data-replays="${replays}"><td><code title="${escapeHtml(key.id)}">${escapeHtml(key.key ?? `#${key.id.split('#').pop()}`)}</code></td><td><span class="tag ${key.status === 'COMPLETED' ? 'good' : 'warn'}">${escapeHtml(KEY_STATUS[key.status] ?? key.status.toLowerCase())}</span></td><td class="countdown">${left}</td><td>${requests}</td></tr>`;
     })
     .join('');
   return `<table><thead><tr><th scope="col">Key</th><th scope="col">Status</th><th scope="col">Expires in</th><th scope="col">Requests</th></tr></thead><tbody>${rows}</tbody></table>`;
