@@ -118,6 +118,7 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     const key = /key (demo-[\w-]+)/.exec((await page.textContent('#announce')) ?? '')?.[1] as string;
     await page.click('button[data-demo="repeat"]');
     await page.waitForSelector(`#idempotency tr[data-key="${key}"][data-replays="1"]`, WAIT);
+    expect(await page.textContent('#announce')).toContain('idempotent replay');
     await page.click('button[data-demo="other-body"]');
     await page.waitForSelector(`#idempotency tr[data-key="${key}"] .tag:has-text("conflict")`, WAIT);
     expect(await page.textContent('#announce')).toContain('HTTP 422');

@@ -116,12 +116,21 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
   const schedule = () => {
     timer ??= setTimeout(() => void refresh(), options.debounceMs ?? 40);
   };
+  // Listeners run inside the hops they observe: a dashboard bug must never break an order.
   const onApi = (request: Parameters<Observations['onApiRequest']>[0]) => {
-    observations.onApiRequest(request);
+    try {
+      observations.onApiRequest(request);
+    } catch {
+      // Counted wrong at worst; the snapshot below still shows the tables as they are.
+    }
     schedule();
   };
   const onStream = (_fn: string, event: Parameters<Observations['onStreamEvent']>[0]) => {
-    observations.onStreamEvent(event);
+    try {
+      observations.onStreamEvent(event);
+    } catch {
+      // As above.
+    }
     schedule();
   };
   cloud.events.on('api', onApi);

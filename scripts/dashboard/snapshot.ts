@@ -16,6 +16,8 @@ import type { FailureRecordView, IdempotencyKeyView, OrderView, OutboxEventView,
  * dashboard observed of the hops.
  */
 const MAX_ROWS = 100;
+/** Executions carry every state's input and output: the newest 50 keep each update small. */
+const MAX_EXECUTIONS = 50;
 
 async function scanAll(documents: DynamoDBDocumentClient, table: string): Promise<Record<string, any>[]> {
   const items: Record<string, any>[] = [];
@@ -83,7 +85,7 @@ export async function takeSnapshot(cloud: LocalCloud, documents: DynamoDBDocumen
     });
   const executions = cloud.stateMachineArns
     .flatMap((arn) => cloud.stepFunctions.listExecutions(arn))
-    .slice(0, MAX_ROWS)
+    .slice(0, MAX_EXECUTIONS)
     .map(executionView);
   return { at: new Date().toISOString(), orders, outbox, failures, idempotency, executions, faults: faults.plan(), faultSteps: faults.steps };
 }

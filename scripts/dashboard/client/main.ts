@@ -16,6 +16,8 @@ let graphs: SagaGraph[] = [];
 /** The order the user chose; until then the newest order is shown. */
 let chosen: string | undefined;
 let filter = '';
+/** The order each demo key created, to tell a replay when the same key answers again. */
+const orderByKey = new Map<string, string>();
 
 function executionFor(orderId: string | undefined): ExecutionView | undefined {
   return snapshot?.executions.find((execution) => execution.orderId === orderId);
@@ -72,8 +74,11 @@ function wire(): void {
         const result = await post('/api/orders', { kind: button.dataset.demo });
         const orderId = result.body?.orderId as string | undefined;
         if (orderId && result.statusCode === 201) chosen = orderId;
+        // The same key answered with the same order: the stored response came back, nothing was written.
+        const replay = orderId !== undefined && orderByKey.get(result.key) === orderId ? ' — idempotent replay: the first response again, nothing new written' : '';
+        if (orderId) orderByKey.set(result.key, orderId);
         const message = result.body?.message ?? result.body?.error ?? '';
-        say(`${button.textContent?.trim()}: HTTP ${result.statusCode} with key ${result.key}${orderId ? `, order ${short(orderId)}` : ''}${message ? ` (${message})` : ''}`);
+        say(`${button.textContent?.trim()}: HTTP ${result.statusCode} with key ${result.key}${orderId ? `, order ${short(orderId)}` : ''}${message ? ` (${message})` : ''}${replay}`);
         render();
       } catch (error) {
         say(`Could not place the order: ${(error as Error).message}`);

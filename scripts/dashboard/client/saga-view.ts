@@ -78,7 +78,7 @@ ${edges}${nodes}${laneLabels}</svg>`;
 }
 
 export function renderHistory(execution: ExecutionView | undefined): string {
-  if (!execution) return '<p class="muted">No saga yet for this order: the relay starts it once the outbox event is on the stream.</p>';
+  if (!execution) return '<p class="muted">No saga for this order in view: the relay starts one once the outbox event is on the stream (and only the newest 50 executions of this run are kept here).</p>';
   const rows = execution.states
     .map((run) => {
       const detail = [
