@@ -48,7 +48,7 @@ function render(): void {
   const execution = executionFor(selected);
   replace('saga-title', order ? `Saga for order <code>${escapeHtml(short(order.orderId))}</code>` : 'Saga');
   replace('graph', graphs[0] ? renderGraph(graphs[0], execution) : '');
-  replace('history', order ? renderHistory(execution) : '<p class="muted">Select an order to see its saga.</p>');
+  replace('history', order ? renderHistory(execution, order.status) : '<p class="muted">Select an order to see its saga.</p>');
   replace('order-detail', renderOrderDetail(order));
   replace('outbox', renderOutbox(snapshot.outbox, snapshot.failures));
   replace('idempotency', renderIdempotency(snapshot.idempotency, now));

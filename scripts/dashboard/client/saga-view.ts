@@ -77,8 +77,13 @@ export function renderGraph(graph: SagaGraph, execution: ExecutionView | undefin
 ${edges}${nodes}${laneLabels}</svg>`;
 }
 
-export function renderHistory(execution: ExecutionView | undefined): string {
-  if (!execution) return '<p class="muted">No saga for this order in view: the relay starts one once the outbox event is on the stream (and only the newest 50 executions of this run are kept here).</p>';
+export function renderHistory(execution: ExecutionView | undefined, orderStatus: string): string {
+  if (!execution) {
+    // Executions live in the local Step Functions' memory: an order from before this npm start (--persist) has none.
+    return ['COMPLETED', 'FAILED'].includes(orderStatus)
+      ? '<p class="muted">Its saga ran before this <code>npm start</code> (or is older than the newest 50): executions are kept in memory only.</p>'
+      : '<p class="muted">No saga yet: the relay starts it once the outbox event is on the stream.</p>';
+  }
   const rows = execution.states
     .map((run) => {
       const detail = [
