@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startDynamoDbLocal } from '../local-cloud/dynamodb-local';
+import { DEFAULT_DASHBOARD_PORT } from '../dashboard/defaults';
 import { DEFAULT_PORTS, assertPortFree } from '../local-cloud/ports';
 import { loadServiceConfig } from '../local-cloud/serverless-config';
 
@@ -65,7 +66,7 @@ export function checkServerlessYml(): CheckResult {
   }
 }
 
-export async function checkPorts(ports: Record<string, number> = { API: DEFAULT_PORTS.api, 'Step Functions': DEFAULT_PORTS.sfn, 'DynamoDB Local': DEFAULT_PORTS.dynamodb }): Promise<CheckResult[]> {
+export async function checkPorts(ports: Record<string, number> = { API: DEFAULT_PORTS.api, Dashboard: DEFAULT_DASHBOARD_PORT, 'Step Functions': DEFAULT_PORTS.sfn, 'DynamoDB Local': DEFAULT_PORTS.dynamodb }): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const [what, port] of Object.entries(ports)) {
     try {
