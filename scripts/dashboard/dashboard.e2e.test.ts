@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { type LocalCloud, startLocalCloud } from '../local-cloud/local-cloud';
+import { tableNameOf } from '../local-cloud/serverless-config';
 import { deleteTables } from '../local-cloud/tables';
 import { NO_CHROMIUM_MESSAGE, chromiumPath, launchChromium, staysOnMachine } from './browser';
 import { type Dashboard, startDashboard } from './server';
@@ -137,6 +139,25 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     await page.uncheck('input[data-fault="processPayment"]');
     await page.waitForSelector('#fault-plan:has-text("off")', WAIT);
     expect(process.env.FAULT_INJECTION).toBe('');
+  });
+
+  it('shows an outbox event the relay cannot handle, its relay attempts, and its record in the on-failure queue', async () => {
+    // A poison event (no order in its payload) written straight to the outbox: the relay reports it failed every time.
+    const eventId = `poison-${process.pid}`;
+    const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const item = { eventId, aggregateId: 'no-such-order', eventType: 'ORDER_CREATED', payload: {}, createdAt: new Date().toISOString() };
+      await DynamoDBDocumentClient.from(dynamodb).send(new PutCommand({ TableName: tableNameOf(cloud.config, 'OutboxTable'), Item: item }));
+    } finally {
+      dynamodb.destroy();
+    }
+    await page.waitForSelector(`#outbox .failure:has-text("RetryAttemptsExhausted"):has-text("${eventId.slice(0, 8)}")`, WAIT);
+    const row = `#outbox tr[data-event-id="${eventId}"]`;
+    expect(await page.textContent(row)).toContain('not yet');
+    // The first delivery and the 5 retries serverless.yml allows (maximumRetryAttempts: 5).
+    expect(await page.textContent(`${row} td:nth-child(4)`)).toMatch(/^6\b/);
+    // Alone in its batch it fails the whole batch (Powertools' FullBatchFailureError); with others, it is reported on its own.
+    expect(await page.getAttribute(`${row} .tag.bad`, 'title')).toMatch(/FullBatchFailureError|batch item failure/);
   });
 
   it('can be driven from the keyboard: a demo button and an order row answer to Enter', async () => {
