@@ -17,7 +17,9 @@ export function chromiumPath(): string | undefined {
   return candidates.find((file) => existsSync(file));
 }
 
-export const NO_CHROMIUM_MESSAGE = `no Chromium at ${CHROMIUM_CANDIDATES.join(' or ')} (set CHROMIUM_PATH, or install Debian's chromium package as .ci/run does)`;
+export const NO_CHROMIUM_MESSAGE = process.env.CHROMIUM_PATH
+  ? `no Chromium at CHROMIUM_PATH=${process.env.CHROMIUM_PATH}`
+  : `no Chromium at ${CHROMIUM_CANDIDATES.join(' or ')} (set CHROMIUM_PATH, or install Debian's chromium package as .ci/run does)`;
 
 export class ChromiumMissingError extends Error {
   constructor() {
