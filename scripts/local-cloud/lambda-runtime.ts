@@ -60,6 +60,16 @@ export class LocalLambdaRuntime {
     return handler;
   }
 
+  /**
+   * Lambda's UpdateFunctionConfiguration for environment variables: later
+   * invocations see the new values. Local functions share this process's
+   * environment (serverless.yml declares it once, provider-wide), so the
+   * change reaches every function, as a provider-level change would on AWS.
+   */
+  updateEnvironment(variables: Readonly<Record<string, string>>): void {
+    Object.assign(process.env, variables);
+  }
+
   /** Invokes a function; resolves with its result or rejects with a LambdaFunctionError. */
   async invoke(name: string, event: unknown): Promise<unknown> {
     const fn = this.functionConfig(name);

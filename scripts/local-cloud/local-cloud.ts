@@ -1,8 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { type ApiServer, startApiServer } from './api-server';
+import { type ApiRequestLog, type ApiServer, startApiServer } from './api-server';
 import { buildRoutes, type Route } from './api-routes';
 import { applyEnvironment, localAwsEnvironment } from './aws-env';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
@@ -13,10 +14,10 @@ import { LocalLambdaRuntime } from './lambda-runtime';
 import { functionEnvironment, lambdaArn, resolveLocalValue, stateMachineArn } from './local-arns';
 import { DEFAULT_PORTS, assertPortFree } from './ports';
 import { type ServiceConfig, ServerlessConfigError, type StreamEventConfig, loadServiceConfig, tableNameOf } from './serverless-config';
-import { LocalStepFunctions } from './step-functions';
+import { type HistoryEvent, type LocalExecution, LocalStepFunctions } from './step-functions';
 import { startStepFunctionsServer } from './step-functions-server';
 import { type CheckpointStore, FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints';
-import { StreamPoller } from './stream-poller';
+import { type PollerEvent, StreamPoller } from './stream-poller';
 import { streamArnOf } from './stream-reader';
 import { createTables, seedInventory } from './tables';
 
@@ -65,8 +66,19 @@ export interface FailureQueueInfo {
   readonly file: string;
 }
 
+/** What observers (the dashboard) can follow: every API request, stream poller event and saga history event. */
+export interface LocalCloudEvents {
+  api: [request: ApiRequestLog];
+  stream: [functionName: string, event: PollerEvent];
+  saga: [execution: LocalExecution, event: HistoryEvent];
+}
+
 export interface LocalCloud {
   readonly config: ServiceConfig;
+  /** Observer interface: listeners must not throw (they run inside the hops they observe). */
+  readonly events: EventEmitter<LocalCloudEvents>;
+  /** The handlers' runtime (e.g. to change their environment, as UpdateFunctionConfiguration would). */
+  readonly runtime: LocalLambdaRuntime;
   readonly apiUrl: string;
   readonly routes: readonly Route[];
   readonly sfnEndpoint: string;
@@ -140,6 +152,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const persistDir = options.persistDir ? path.resolve(options.persistDir) : undefined;
   const queueDir = persistDir ?? options.stateDir ?? DEFAULT_STATE_DIR;
   const stops: Array<() => Promise<void>> = [];
+  const events = new EventEmitter<LocalCloudEvents>();
   let engine: DynamoDbLocal | undefined;
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
@@ -172,6 +185,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await withDeadline(stepFunctions.idle(), 2000);
       await sfnServer.close();
     });
+    stepFunctions.onEvent((execution, event) => events.emit('saga', execution, event));
     if (options.log) {
       const log = options.log;
       stepFunctions.onEvent((execution, event) => log.saga(execution, event));
@@ -208,7 +222,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         region: config.region,
         pollIntervalMs: options.streamPollIntervalMs,
         retryDelayMs: options.streamRetryDelayMs,
-        onEvent: options.log ? (event) => options.log?.poller(mapping.functionName, event) : undefined,
+        onEvent: (event) => {
+          options.log?.poller(mapping.functionName, event);
+          events.emit('stream', mapping.functionName, event);
+        },
       });
       pollers.push(poller);
     }
@@ -222,12 +239,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       stage: config.stage,
       port: apiPort,
       invoke: (functionName, event) => runtime.invoke(functionName, event),
-      onRequest: options.log ? (request) => options.log?.api(request) : undefined,
+      onRequest: (request) => {
+        options.log?.api(request);
+        events.emit('api', request);
+      },
     });
     stops.push(() => api.close());
 
     return {
       config,
+      events,
+      runtime,
       apiUrl: api.url,
       routes,
       sfnEndpoint: sfnServer.endpoint,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError, checkStage, parseArgs } from '../cli-args';
+import { DEFAULT_DASHBOARD_PORT } from '../dashboard/defaults';
 import { DEFAULT_PORTS } from './ports';
 import { SERVERLESS_FILE } from './serverless-config';
 
@@ -13,6 +14,8 @@ Options:
   --api-port <port>        the API (API Gateway) port (default ${DEFAULT_PORTS.api})
   --sfn-port <port>        the Step Functions endpoint port (default ${DEFAULT_PORTS.sfn})
   --dynamodb-port <port>   the DynamoDB Local port (default ${DEFAULT_PORTS.dynamodb})
+  --dashboard-port <port>  the live dashboard's port (default ${DEFAULT_DASHBOARD_PORT}, on 127.0.0.1 only)
+  --no-dashboard           do not serve the dashboard
   --persist <dir>          keep data in <dir> between runs (default: in memory)
   --retry-wait-ms <ms>     wait before each state machine retry (default 200)
   --real-retry-waits       wait as the Retry policies in serverless.yml say
@@ -32,6 +35,8 @@ export interface StartArgs {
   readonly apiPort: number;
   readonly sfnPort: number;
   readonly dynamodbPort: number;
+  /** Undefined: --no-dashboard. */
+  readonly dashboardPort?: number;
   readonly persistDir?: string;
   readonly retryWaitMs?: number;
   readonly stage: string;
@@ -49,13 +54,14 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
 
 export function parseStartArgs(argv: readonly string[]): StartArgs {
   const { values, flags } = parseArgs(argv, {
-    values: ['api-port', 'sfn-port', 'dynamodb-port', 'persist', 'retry-wait-ms', 'stage', 'config'],
-    flags: ['real-retry-waits', 'verbose', 'help'],
+    values: ['api-port', 'sfn-port', 'dynamodb-port', 'dashboard-port', 'persist', 'retry-wait-ms', 'stage', 'config'],
+    flags: ['real-retry-waits', 'no-dashboard', 'verbose', 'help'],
   });
   const args: StartArgs = {
     apiPort: integer('api-port', values['api-port'], DEFAULT_PORTS.api, 1, 65535),
     sfnPort: integer('sfn-port', values['sfn-port'], DEFAULT_PORTS.sfn, 1, 65535),
     dynamodbPort: integer('dynamodb-port', values['dynamodb-port'], DEFAULT_PORTS.dynamodb, 1, 65535),
+    dashboardPort: flags.has('no-dashboard') ? undefined : integer('dashboard-port', values['dashboard-port'], DEFAULT_DASHBOARD_PORT, 1, 65535),
     persistDir: values.persist,
     retryWaitMs: flags.has('real-retry-waits') ? undefined : integer('retry-wait-ms', values['retry-wait-ms'], DEFAULT_RETRY_WAIT_MS, 0, 600_000),
     stage: checkStage(values.stage ?? 'local'),
@@ -64,7 +70,8 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     help: flags.has('help'),
   };
   if (flags.has('real-retry-waits') && values['retry-wait-ms'] !== undefined) throw new UsageError('--retry-wait-ms and --real-retry-waits cannot be used together');
-  const ports = [args.apiPort, args.sfnPort, args.dynamodbPort];
-  if (new Set(ports).size !== ports.length) throw new UsageError(`--api-port, --sfn-port and --dynamodb-port must differ (got ${ports.join(', ')})`);
+  if (flags.has('no-dashboard') && values['dashboard-port'] !== undefined) throw new UsageError('--dashboard-port and --no-dashboard cannot be used together');
+  const ports = [args.apiPort, args.sfnPort, args.dynamodbPort, ...(args.dashboardPort === undefined ? [] : [args.dashboardPort])];
+  if (new Set(ports).size !== ports.length) throw new UsageError(`--api-port, --sfn-port, --dynamodb-port and --dashboard-port must differ (got ${ports.join(', ')})`);
   return args;
 }

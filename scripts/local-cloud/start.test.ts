@@ -26,7 +26,8 @@ interface Finished {
 /** Runs start.ts the way npm does (through tsx), without npm's own noise. */
 function runStart(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX_CLI, START, ...args], { cwd: REPO_ROOT, env });
+    // No dashboard: these runs are about the other ports, and 3001 may be taken by someone's npm start.
+    const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--no-dashboard'], { cwd: REPO_ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -161,9 +162,9 @@ unixOnly('npm start and Ctrl-C (Unix process groups and signals; skipped on nati
   });
 
   it('serves the API within 30 s, and SIGINT to the whole npm start process tree (what Ctrl-C sends) leaves no process and no java behind', async () => {
-    const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort() };
+    const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort(), dashboard: await freePort() };
     // Its own process group, like a terminal's foreground job, so the signal reaches the tree as Ctrl-C would.
-    npm = spawn('npm', ['start', '--', '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb)], {
+    npm = spawn('npm', ['start', '--', '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb), '--dashboard-port', String(ports.dashboard)], {
       cwd: REPO_ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,15 +3,16 @@
  * solution/serverless.yml, on real local engines. See docs/local-cloud.md.
  *
  *   npm start
- *   npm start -- --persist .local-cloud/data --api-port 3001 --verbose
+ *   npm start -- --persist .local-cloud/data --api-port 3002 --verbose
  */
 import './quiet-sdk';
 import path from 'node:path';
 import { UsageError } from '../cli-args';
+import { type Dashboard, startDashboard } from '../dashboard/server';
 import { JavaMissingError } from './dynamodb-local';
 import { HopLog } from './hop-log';
 import { DEFAULT_STATE_DIR, type LocalCloud, startLocalCloud } from './local-cloud';
-import { PortInUseError } from './ports';
+import { PortInUseError, assertPortFree } from './ports';
 import { ServerlessConfigError, tableNameOf } from './serverless-config';
 import { PASSED_THROUGH_ENVIRONMENT, type StartArgs, USAGE, parseStartArgs } from './start-args';
 
@@ -22,7 +23,7 @@ const relative = (file: string) => {
 };
 const localhost = (url: string) => url.replace('127.0.0.1', 'localhost');
 
-function banner(cloud: LocalCloud, args: StartArgs, seconds: string): string {
+function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: StartArgs, seconds: string): string {
   const api = localhost(cloud.apiUrl);
   const sfn = localhost(cloud.sfnEndpoint);
   const dynamodb = localhost(cloud.dynamodbEndpoint);
@@ -35,6 +36,7 @@ function banner(cloud: LocalCloud, args: StartArgs, seconds: string): string {
     `Local cloud ready in ${seconds} s (stage ${cloud.config.stage}, from ${relative(args.configFile)})`,
     '',
     `  API (API Gateway)        ${api}   ${routes}`,
+    ...(dashboard ? [`  Dashboard                ${dashboard.url}   live orders, outbox, idempotency keys and sagas`] : []),
     `  Step Functions endpoint  ${sfn}   saga retry waits: ${retries}`,
     `  DynamoDB Local           ${dynamodb}   ${storage}`,
     ...cloud.pollers.map((poller) => `  Stream poller            outbox stream → ${poller.functionName}`),
@@ -54,11 +56,14 @@ function banner(cloud: LocalCloud, args: StartArgs, seconds: string): string {
   return lines.join('\n');
 }
 
-function explain(error: unknown, verbose: boolean): { message: string; exitCode: number } {
+function explain(error: unknown, verbose: boolean, taken: readonly number[] = []): { message: string; exitCode: number } {
   if (error instanceof UsageError) return { message: `${error.message}\n  See the options: npm start -- --help`, exitCode: 2 };
   if (error instanceof PortInUseError) {
-    const flag = error.what === 'the API' ? 'api-port' : error.what === 'DynamoDB Local' ? 'dynamodb-port' : 'sfn-port';
-    return { message: `${error.message}\n  Find it:  lsof -i :${error.port}\n  Or run:   npm start -- --${flag} ${error.port + 1}`, exitCode: 1 };
+    const flag = error.what === 'the API' ? 'api-port' : error.what === 'DynamoDB Local' ? 'dynamodb-port' : error.what === 'the dashboard' ? 'dashboard-port' : 'sfn-port';
+    // Suggest the next port none of the others uses (3000 busy: not 3001, the dashboard's).
+    let next = error.port + 1;
+    while (taken.includes(next)) next += 1;
+    return { message: `${error.message}\n  Find it:  lsof -i :${error.port}\n  Or run:   npm start -- --${flag} ${next}`, exitCode: 1 };
   }
   if (error instanceof JavaMissingError) return { message: error.message, exitCode: 1 };
   if (error instanceof ServerlessConfigError) {
@@ -84,11 +89,13 @@ async function main(): Promise<void> {
 
   const log = new HopLog({ write: (line) => process.stdout.write(`${line}\n`), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
   let cloud: LocalCloud | undefined;
+  let dashboard: Dashboard | undefined;
   /** When the first stop signal arrived (0: none yet). */
   let stopRequestedAt = 0;
 
   async function stop(exitCode: number): Promise<void> {
     console.log('\nStopping the local cloud…');
+    await dashboard?.close();
     await cloud?.stop();
     console.log('Stopped: API, Step Functions, stream poller and DynamoDB Local are down.');
     process.exit(exitCode);
@@ -123,6 +130,7 @@ async function main(): Promise<void> {
   const environment: Record<string, string> = {};
   for (const name of PASSED_THROUGH_ENVIRONMENT) if (process.env[name] !== undefined) environment[name] = process.env[name] as string;
   try {
+    if (args.dashboardPort !== undefined) await assertPortFree(args.dashboardPort, 'the dashboard');
     cloud = await startLocalCloud({
       configFile: args.configFile,
       stage: args.stage,
@@ -136,15 +144,17 @@ async function main(): Promise<void> {
       environment,
       log,
     });
+    if (args.dashboardPort !== undefined) dashboard = await startDashboard(cloud, { port: args.dashboardPort });
   } catch (error) {
+    await cloud?.stop();
     // Ctrl-C during start-up also stops DynamoDB Local (same terminal): that is no error to explain.
     if (stopRequestedAt !== 0) process.exit(130);
-    const { message, exitCode } = explain(error, args.verbose);
+    const { message, exitCode } = explain(error, args.verbose, [args.apiPort, args.sfnPort, args.dynamodbPort, args.dashboardPort ?? 0]);
     console.error(`npm start: ${message}`);
     process.exit(exitCode);
   }
   if (stopRequestedAt !== 0) return stop(0);
-  console.log(banner(cloud, args, ((Date.now() - started) / 1000).toFixed(1)));
+  console.log(banner(cloud, dashboard, args, ((Date.now() - started) / 1000).toFixed(1)));
 }
 
 void main();

@@ -1,0 +1,140 @@
+/// <reference lib="dom" />
+import type { ExecutionView, SagaGraph, Snapshot } from '../shared/model';
+import { escapeHtml, short } from './format';
+import { renderGraph, renderHistory } from './saga-view';
+import { renderIdempotency, renderOrderDetail, renderOrders, renderOutbox } from './views';
+
+/**
+ * The dashboard page: the server pushes a snapshot of the system over
+ * server-sent events after every hop; this redraws from the latest one (and
+ * once a second, so ages and expiry countdowns tick).
+ */
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+let snapshot: Snapshot | undefined;
+let graphs: SagaGraph[] = [];
+/** The order the user chose; until then the newest order is shown. */
+let chosen: string | undefined;
+let filter = '';
+/** The order each demo key created, to tell a replay when the same key answers again. */
+const orderByKey = new Map<string, string>();
+
+function executionFor(orderId: string | undefined): ExecutionView | undefined {
+  return snapshot?.executions.find((execution) => execution.orderId === orderId);
+}
+
+const drawn = new Map<string, string>();
+
+/** Redraws a region only when it changed, keeping keyboard focus and opened details where they were. */
+function replace(id: string, html: string): void {
+  if (drawn.get(id) === html) return;
+  drawn.set(id, html);
+  const region = $(id);
+  const focused = document.activeElement instanceof HTMLElement && region.contains(document.activeElement) ? document.activeElement.dataset.orderId : undefined;
+  const open = [...region.querySelectorAll('details')].map((details) => details.open);
+  region.innerHTML = html;
+  region.querySelectorAll('details').forEach((details, index) => {
+    if (open[index]) details.open = true;
+  });
+  if (focused) region.querySelector<HTMLElement>(`[data-order-id="${CSS.escape(focused)}"]`)?.focus();
+}
+
+function render(): void {
+  if (!snapshot) return;
+  const now = Date.now();
+  const selected = chosen ?? snapshot.orders[0]?.orderId;
+  replace('orders', renderOrders(snapshot.orders, filter, selected, now));
+  const order = snapshot.orders.find((o) => o.orderId === selected);
+  const execution = executionFor(selected);
+  replace('saga-title', order ? `Saga for order <code>${escapeHtml(short(order.orderId))}</code>` : 'Saga');
+  replace('graph', graphs[0] ? renderGraph(graphs[0], execution) : '');
+  replace('history', order ? renderHistory(execution, order.status) : '<p class="muted">Select an order to see its saga.</p>');
+  replace('order-detail', renderOrderDetail(order));
+  replace('outbox', renderOutbox(snapshot.outbox, snapshot.failures));
+  replace('idempotency', renderIdempotency(snapshot.idempotency, now));
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[data-fault]')) input.checked = Boolean(snapshot.faults[input.dataset.fault as string]);
+  $('fault-plan').textContent = Object.keys(snapshot.faults).length === 0 ? 'FAULT_INJECTION off' : `FAULT_INJECTION=${JSON.stringify(snapshot.faults)}`;
+}
+
+async function post(path: string, body: unknown): Promise<any> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw new Error(json.message ?? `HTTP ${response.status}`);
+  return json;
+}
+
+function say(message: string): void {
+  $('announce').textContent = message;
+}
+
+function wire(): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-demo]')) {
+    button.addEventListener('click', async () => {
+      try {
+        const result = await post('/api/orders', { kind: button.dataset.demo });
+        const orderId = result.body?.orderId as string | undefined;
+        if (orderId && result.statusCode === 201) chosen = orderId;
+        // The same key answered with the same order: the stored response came back, nothing was written.
+        const replay = orderId !== undefined && orderByKey.get(result.key) === orderId ? ' — idempotent replay: the first response again, nothing new written' : '';
+        if (orderId) orderByKey.set(result.key, orderId);
+        const message = result.body?.message ?? result.body?.error ?? '';
+        say(`${button.textContent?.trim()}: HTTP ${result.statusCode} with key ${result.key}${orderId ? `, order ${short(orderId)}` : ''}${message ? ` (${message})` : ''}${replay}`);
+        render();
+      } catch (error) {
+        say(`Could not place the order: ${(error as Error).message}`);
+      }
+    });
+  }
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[data-fault]')) {
+    input.addEventListener('change', async () => {
+      try {
+        await post('/api/faults', { step: input.dataset.fault, on: input.checked });
+        say(`Fault injection ${input.checked ? 'on' : 'off'} for ${input.dataset.fault}`);
+      } catch (error) {
+        say(`Could not switch the fault: ${(error as Error).message}`);
+      }
+    });
+  }
+  $('orders').addEventListener('click', (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLElement>('[data-order-id]');
+    if (!button) return;
+    chosen = button.dataset.orderId;
+    render();
+  });
+  $<HTMLSelectElement>('status-filter').addEventListener('change', (event) => {
+    filter = (event.target as HTMLSelectElement).value;
+    render();
+  });
+  const large = $<HTMLButtonElement>('large-type');
+  large.addEventListener('click', () => {
+    const on = document.body.classList.toggle('large');
+    large.setAttribute('aria-pressed', String(on));
+  });
+}
+
+function connect(): void {
+  const source = new EventSource('/api/events');
+  source.onopen = () => {
+    $('connection').textContent = 'live';
+    $('connection').className = 'connection live';
+  };
+  source.onerror = () => {
+    // EventSource reconnects by itself (e.g. after npm start restarts with --persist).
+    $('connection').textContent = 'reconnecting…';
+    $('connection').className = 'connection down';
+  };
+  source.onmessage = (message) => {
+    snapshot = JSON.parse(message.data) as Snapshot;
+    document.body.dataset.updatedAt = snapshot.at;
+    render();
+  };
+}
+
+async function main(): Promise<void> {
+  wire();
+  graphs = (await (await fetch('/api/graph')).json()) as SagaGraph[];
+  connect();
+  setInterval(render, 1000);
+}
+
+void main();

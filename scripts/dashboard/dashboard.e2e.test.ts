@@ -1,0 +1,221 @@
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Browser, Page } from 'playwright-core';
+import { type LocalCloud, startLocalCloud } from '../local-cloud/local-cloud';
+import { tableNameOf } from '../local-cloud/serverless-config';
+import { deleteTables } from '../local-cloud/tables';
+import { NO_CHROMIUM_MESSAGE, chromiumPath, launchChromium, staysOnMachine } from './browser';
+import { type Dashboard, startDashboard } from './server';
+
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core)
+ * against the whole local cloud started in this process: the API, the outbox
+ * stream and relay, and the real saga from serverless.yml, on the test run's
+ * DynamoDB Local. Orders are placed through the API and through the page's
+ * buttons; the assertions read what the page shows. One browser for the file.
+ */
+const hasChromium = chromiumPath() !== undefined;
+const describeInBrowser = hasChromium ? describe : describe.skip;
+if (!hasChromium) {
+  // Only a machine without a browser skips these, and says why.
+  console.warn(`Skipping the dashboard browser tests: ${NO_CHROMIUM_MESSAGE}`);
+}
+
+const WAIT = { timeout: 15_000 };
+
+describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skipped: ${NO_CHROMIUM_MESSAGE})`}`, () => {
+  let cloud: LocalCloud;
+  let dashboard: Dashboard;
+  let browser: Browser;
+  let page: Page;
+  let stateDir: string;
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(path.join(os.tmpdir(), 'sdp-dashboard-'));
+    cloud = await startLocalCloud({
+      dynamodbEndpoint: process.env.SDP_DYNAMODB_ENDPOINT,
+      stage: `dash${process.pid.toString(36)}`,
+      apiPort: 0,
+      sfnPort: 0,
+      stateDir,
+      stateMachineRetryWaitMs: 0,
+      streamPollIntervalMs: 50,
+      streamRetryDelayMs: () => 0,
+      environment: { FAULT_INJECTION: '' },
+    });
+    dashboard = await startDashboard(cloud, { port: 0 });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(dashboard.url);
+    await page.waitForSelector('.connection.live', WAIT);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.close();
+    if (cloud) {
+      await cloud.stop();
+      const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      await deleteTables(dynamodb, cloud.config);
+      dynamodb.destroy();
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  async function createOrder(body: unknown, key?: string): Promise<{ statusCode: number; orderId: string }> {
+    const response = await fetch(`${cloud.apiUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'x-idempotency-key': key } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { statusCode: response.status, orderId: ((await response.json()) as { orderId: string }).orderId };
+  }
+
+  const stateClasses = async (state: string) => ((await page.getAttribute(`#graph [data-state="${state}"]`, 'class')) ?? '').split(' ');
+
+  it('loads in under a second', async () => {
+    const timing = await page.evaluate(() => JSON.parse(JSON.stringify(performance.getEntriesByType('navigation')[0])) as PerformanceNavigationTiming);
+    expect(timing.loadEventEnd).toBeGreaterThan(0);
+    expect(timing.loadEventEnd).toBeLessThan(1000);
+  });
+
+  it('shows an order created through the API, with its saga graph reaching COMPLETED', async () => {
+    const { statusCode, orderId } = await createOrder({ customerId: 'customer-1', items: [{ productId: 'laptop', quantity: 1, price: 1299.99 }] });
+    expect(statusCode).toBe(201);
+    await page.click(`[data-order-id="${orderId}"]`, WAIT);
+    await page.waitForSelector(`[data-order-id="${orderId}"][data-status="COMPLETED"]`, WAIT);
+    await page.waitForSelector('[data-execution-status="SUCCEEDED"]', WAIT);
+    for (const state of ['ReserveInventory', 'ProcessPayment', 'SendNotification', 'CompleteOrder', 'OrderCompleted']) expect(await stateClasses(state)).toContain('visited');
+    expect(await stateClasses('BeginCompensation')).not.toContain('visited');
+    expect(await page.textContent('#order-detail')).toMatch(/PENDING[\s\S]*INVENTORY_RESERVED[\s\S]*PAYMENT_PROCESSED[\s\S]*COMPLETED/);
+    // Its outbox event was published by the relay, on its first attempt.
+    await page.waitForSelector('#outbox tr:has-text("published")', WAIT);
+  });
+
+  it('shows an out-of-stock order placed from the page failing, with its compensation states marked', async () => {
+    await page.click('button[data-demo="out-of-stock"]');
+    await page.waitForSelector('.order.selected[data-status="FAILED"]', WAIT);
+    await page.waitForSelector('[data-execution-status="FAILED"]', WAIT);
+    expect(await stateClasses('ReserveInventory')).toEqual(expect.arrayContaining(['visited', 'caught']));
+    for (const state of ['BeginCompensation', 'RefundPayment', 'ReleaseInventory', 'MarkOrderFailed']) expect(await stateClasses(state)).toEqual(expect.arrayContaining(['visited', 'succeeded']));
+    expect(await stateClasses('OrderFailed')).toContain('failed');
+    expect(await stateClasses('ProcessPayment')).not.toContain('visited');
+    expect(await page.textContent('#history')).toContain('OutOfStock');
+  });
+
+  it('shows a repeated idempotency key being replayed, and the same key with another body refused', async () => {
+    await page.click('button[data-demo="in-stock"]');
+    await page.waitForSelector('#announce:has-text("In stock: HTTP 201")', WAIT);
+    const key = /key (demo-[\w-]+)/.exec((await page.textContent('#announce')) ?? '')?.[1] as string;
+    await page.click('button[data-demo="repeat"]');
+    await page.waitForSelector(`#idempotency tr[data-key="${key}"][data-replays="1"]`, WAIT);
+    expect(await page.textContent('#announce')).toContain('idempotent replay');
+    await page.click('button[data-demo="other-body"]');
+    await page.waitForSelector(`#idempotency tr[data-key="${key}"] .tag:has-text("conflict")`, WAIT);
+    expect(await page.textContent('#announce')).toContain('HTTP 422');
+    expect(await page.textContent(`#idempotency tr[data-key="${key}"] .countdown`)).toMatch(/^(9|10) min/);
+  });
+
+  it('shows the retries of a step whose fault injection was switched on from the page', async () => {
+    await page.check('input[data-fault="processPayment"]');
+    await page.waitForSelector('#fault-plan:has-text("processPayment")', WAIT);
+    expect(JSON.parse(process.env.FAULT_INJECTION as string)).toEqual({ processPayment: { firstAttempts: 2 } });
+    await page.click('button[data-demo="in-stock"]');
+    await page.waitForSelector('.order.selected[data-status="COMPLETED"]', WAIT);
+    await page.waitForSelector('#graph [data-state="ProcessPayment"][data-retries="2"]', WAIT);
+    expect(await stateClasses('ProcessPayment')).toEqual(expect.arrayContaining(['retried', 'succeeded']));
+    expect(await page.textContent('#history')).toContain('TransientError');
+    await page.uncheck('input[data-fault="processPayment"]');
+    await page.waitForSelector('#fault-plan:has-text("off")', WAIT);
+    expect(process.env.FAULT_INJECTION).toBe('');
+  });
+
+  it('shows an outbox event the relay cannot handle, its relay attempts, and its record in the on-failure queue', async () => {
+    // A poison event (no order in its payload) written straight to the outbox: the relay reports it failed every time.
+    const eventId = `poison-${process.pid}`;
+    const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const item = { eventId, aggregateId: 'no-such-order', eventType: 'ORDER_CREATED', payload: {}, createdAt: new Date().toISOString() };
+      await DynamoDBDocumentClient.from(dynamodb).send(new PutCommand({ TableName: tableNameOf(cloud.config, 'OutboxTable'), Item: item }));
+    } finally {
+      dynamodb.destroy();
+    }
+    await page.waitForSelector(`#outbox .failure:has-text("RetryAttemptsExhausted"):has-text("${eventId.slice(0, 8)}")`, WAIT);
+    const row = `#outbox tr[data-event-id="${eventId}"]`;
+    expect(await page.textContent(row)).toContain('not yet');
+    // The first delivery and the 5 retries serverless.yml allows (maximumRetryAttempts: 5).
+    expect(await page.textContent(`${row} td:nth-child(4)`)).toMatch(/^6\b/);
+    // Alone in its batch it fails the whole batch (Powertools' FullBatchFailureError); with others, it is reported on its own.
+    expect(await page.getAttribute(`${row} .tag.bad`, 'title')).toMatch(/FullBatchFailureError|batch item failure/);
+  });
+
+  it('can be driven from the keyboard: a demo button and an order row answer to Enter', async () => {
+    await page.focus('button[data-demo="in-stock"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#announce:has-text("In stock: HTTP 201")', WAIT);
+    const second = page.locator('.orders li:nth-child(2) .order');
+    const orderId = (await second.getAttribute('data-order-id')) as string;
+    await second.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.order.selected[data-order-id="${orderId}"][aria-pressed="true"]`, WAIT);
+    // Redrawing the list every second keeps the focus where it was.
+    await page.waitForFunction((id) => (document.activeElement as HTMLElement | null)?.dataset.orderId === id, orderId, WAIT);
+  });
+
+  it('keeps its layout at 1280×720, in large type too', async () => {
+    await page.click('#large-type');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth || document.documentElement.scrollHeight > window.innerHeight);
+    await page.click('#large-type');
+    expect(overflow).toBe(false);
+  });
+
+  it('refuses control requests from other sites and DNS-rebinding hosts', async () => {
+    const send = (headers: Record<string, string>, method = 'POST') =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port: dashboard.port, path: method === 'POST' ? '/api/faults' : '/api/snapshot', method, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+          response.resume();
+          resolve(response.statusCode as number);
+        });
+        request.on('error', reject);
+        request.end(method === 'POST' ? JSON.stringify({ step: 'processPayment', on: false }) : undefined);
+      });
+    const own = `127.0.0.1:${dashboard.port}`;
+    const orderCount = async () => ((await (await fetch(`${dashboard.url}/api/snapshot`)).json()) as { orders: unknown[] }).orders.length;
+    const ordersBefore = await orderCount();
+    expect(await send({ host: own, origin: 'https://evil.example' })).toBe(403);
+    expect(await send({ host: own })).toBe(403);
+    expect(await send({ host: `evil.example:${dashboard.port}`, origin: `http://evil.example:${dashboard.port}` })).toBe(403);
+    expect(await send({ host: `evil.example:${dashboard.port}` }, 'GET')).toBe(403);
+    expect(await send({ host: own, origin: `http://${own}` })).toBe(200);
+    // And from inside a page of another origin, the browser itself cannot get through.
+    const foreign = await browser.newPage();
+    // Served by the test itself: nothing leaves the machine.
+    await foreign.route('http://evil.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<p>not the dashboard</p>' }));
+    await foreign.goto('http://evil.example/');
+    // A form-like request needs no CORS preflight; Chromium may block it (private network access), else the Origin check does.
+    await foreign.evaluate(
+      (url) => fetch(`${url}/api/orders`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"kind":"in-stock"}' }).catch(() => undefined),
+      dashboard.url,
+    );
+    await foreign.close();
+    // The dashboard answers only after the API did, so an order placed would be in the table by now.
+    expect(await orderCount()).toBe(ordersBefore);
+  });
+
+  it('logged no console error and made no request outside this machine', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((url) => !staysOnMachine(url))).toEqual([]);
+  });
+});

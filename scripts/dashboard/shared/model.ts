@@ -1,0 +1,116 @@
+/**
+ * What the dashboard server sends its page: one snapshot of the system per
+ * change (over server-sent events) and the state machine graph once. Shared
+ * by the server (scripts/dashboard) and the page (scripts/dashboard/client).
+ */
+export interface StatusChangeView {
+  readonly status: string;
+  readonly at: string;
+  readonly reason?: string;
+}
+
+export interface OrderView {
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly status: string;
+  readonly totalCents: number;
+  readonly createdAt: string;
+  readonly statusHistory: readonly StatusChangeView[];
+  readonly failureReason?: string;
+}
+
+export interface OutboxEventView {
+  readonly eventId: string;
+  readonly orderId: string;
+  readonly eventType: string;
+  readonly createdAt: string;
+  readonly publishedAt?: string;
+  /** How many times the relay was invoked with this event (from the stream poller), 0 when not seen yet. */
+  readonly relayAttempts: number;
+  readonly lastRelayError?: string;
+}
+
+export interface FailureRecordView {
+  readonly queue: string;
+  readonly timestamp: string;
+  readonly condition: string;
+  readonly error?: string;
+  readonly eventIds: readonly string[];
+}
+
+export interface IdempotencyKeyView {
+  /** The x-idempotency-key as sent, when this dashboard saw the request (the table stores only its hash). */
+  readonly key?: string;
+  readonly id: string;
+  readonly status: string;
+  /** Epoch seconds. */
+  readonly expiration?: number;
+  /** Requests seen with this key, in order: 'stored' (first 201), 'replayed', 'conflict' (422), 'in-progress' (409). */
+  readonly requests: readonly string[];
+}
+
+export type StepStatus = 'running' | 'succeeded' | 'failed' | 'caught';
+
+/** One pass through a state in an execution. */
+export interface StateRunView {
+  readonly name: string;
+  readonly type: string;
+  readonly status: StepStatus;
+  readonly retries: number;
+  readonly input?: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly enteredAt: string;
+  readonly durationMs?: number;
+}
+
+export interface ExecutionView {
+  readonly name: string;
+  readonly orderId?: string;
+  readonly status: string;
+  readonly startDate: string;
+  readonly stopDate?: string;
+  readonly error?: string;
+  readonly states: readonly StateRunView[];
+}
+
+export interface Snapshot {
+  readonly at: string;
+  readonly orders: readonly OrderView[];
+  readonly outbox: readonly OutboxEventView[];
+  readonly failures: readonly FailureRecordView[];
+  readonly idempotency: readonly IdempotencyKeyView[];
+  readonly executions: readonly ExecutionView[];
+  /** The FAULT_INJECTION plan now in force, by step. */
+  readonly faults: Readonly<Record<string, unknown>>;
+  /** Steps whose faults the page can toggle. */
+  readonly faultSteps: readonly string[];
+}
+
+export type EdgeKind = 'next' | 'catch' | 'choice';
+
+export interface GraphNode {
+  readonly name: string;
+  readonly type: string;
+  /** Column: 0 for the forward path, 1 and more for paths reached only through a Catch (compensation). */
+  readonly lane: number;
+  readonly row: number;
+  readonly retries: boolean;
+}
+
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: EdgeKind;
+}
+
+export interface SagaGraph {
+  readonly machine: string;
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+}
+
+/** The demo buttons: what the page may ask the server to send to the API. */
+export const DEMO_ORDERS = ['in-stock', 'out-of-stock', 'over-limit', 'repeat', 'other-body'] as const;
+export type DemoOrder = (typeof DEMO_ORDERS)[number];
