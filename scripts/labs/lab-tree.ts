@@ -83,12 +83,12 @@ export function checkLabTree(lab: Lab): string[] {
     try {
       const starter = read(path.join(labSrc(lab), relative));
       const regions = parseTodoRegions(starter, name);
-      solutionSnippets(starter, read(path.join(solutionSrc(), relative)), name);
       if (regions.length > 0) filesWithTodos.add(`src/${relative}`);
       for (const region of regions) {
         if (region.lab !== lab.id) problems.push(`${name}:${region.startLine}: a TODO of lab ${region.lab} in lab ${lab.id} (a starter holds only its own lab's TODOs; earlier labs are finished)`);
         regionsByStep.set(region.step, [...(regionsByStep.get(region.step) ?? []), region]);
       }
+      solutionSnippets(starter, read(path.join(solutionSrc(), relative)), name);
     } catch (error) {
       problems.push(error instanceof StarterDriftError ? `${error.message}\n    Carry the solution's change into the lab files: ${SYNC_COMMAND}` : (error as Error).message);
     }
