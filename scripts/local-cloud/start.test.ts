@@ -49,6 +49,13 @@ describe('npm start arguments', () => {
     expect(() => parseStartArgs(['--api-port', '8000'])).toThrow(/must differ/);
     expect(() => parseStartArgs(['--stage', 'Prod!'])).toThrow(UsageError);
   });
+
+  it("--lab N runs that lab's folder over solution/src; --code-root names another folder; an unknown lab is refused", () => {
+    expect(parseStartArgs(['--lab', '2'])).toMatchObject({ lab: { id: 2 }, codeRoot: 'labs/02-streams-relay' });
+    expect(parseStartArgs(['--lab', '1', '--code-root', '/tmp/finished'])).toMatchObject({ lab: { id: 1 }, codeRoot: '/tmp/finished' });
+    expect(parseStartArgs([]).codeRoot).toBeUndefined();
+    expect(() => parseStartArgs(['--lab', '9'])).toThrow(new UsageError('--lab must be one of 1, 2, 3, 4 (labs/labs.json), got "9"'));
+  });
 });
 
 describe('npm start when something is in the way', () => {
