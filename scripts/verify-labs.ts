@@ -33,7 +33,7 @@ import { UsageError, parseArgs } from './cli-args';
 import { checkLabReadme, checkLabsIndex } from './labs/docs-check';
 import { failureOf, startSharedDynamoDb } from './labs/dynamodb';
 import { type JestProject, type ProjectOutcome, type Requirement, runJestProjects } from './labs/jest-run';
-import { type LabStep, checkLabTree, stepsOf, writeVariant } from './labs/lab-tree';
+import { type LabStep, checkLabTree, learnerWork, stepsOf, writeVariant } from './labs/lab-tree';
 import { type Lab, REPO_ROOT, SOLUTION_FOLDER, loadLabs } from './labs/manifest';
 import { FAIL, PASS, type Style, styleForStdout } from './labs/report';
 import { typecheckLabs } from './labs/typecheck';
@@ -177,6 +177,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const started = Date.now();
   const labs = loadLabs();
+  const work = labs.flatMap(learnerWork);
+  if (work.length > 0) {
+    console.log(
+      [
+        s.bold('verify:labs checks the labs as the workshop ships them, and this checkout holds your work:'),
+        ...work.map((sign) => `  ${sign}`),
+        '',
+        `That is as it should be while you do the labs: ${s.bold('npm run check:lab all')} shows your progress.`,
+        'To verify the workshop itself, run it in a fresh clone (or after git stash --include-untracked).',
+      ].join('\n'),
+    );
+    return 1;
+  }
   const staticOnes = staticProblems(labs);
   const problems = [...staticOnes, ...(staticOnes.length === 0 ? typecheckLabs(labs) : [])];
   print('Static checks (labs.json, lab files against solution/src, READMEs, types)', problems.length ? problems.map((text) => ({ ok: false, text })) : [{ ok: true, text: `${labs.length} labs: each lab file is its solution/src file but for its TODOs, READMEs match labs.json, every lab folder compiles over solution/src` }], s);

@@ -45,6 +45,25 @@ export function carriedFiles(lab: Lab): string[] {
     .filter((file) => !lab.edit.includes(file));
 }
 
+/**
+ * Signs that this checkout holds a learner's work, in words: files carried
+ * in by labs:carry, and lab files whose TODOs are all solved. verify:labs
+ * checks the labs as the workshop ships them, so it stops on these with one
+ * clear message instead of a list of failed proofs.
+ */
+export function learnerWork(lab: Lab): string[] {
+  const signs = carriedFiles(lab).map((file) => `${lab.folder}/${file} (carried in from an earlier lab)`);
+  for (const file of lab.edit) {
+    try {
+      const text = read(path.join(REPO_ROOT, lab.folder, file));
+      if (parseTodoRegions(text, file).length === 0 && !text.includes('new NotImplementedError(')) signs.push(`${lab.folder}/${file} (every TODO solved)`);
+    } catch {
+      // missing or malformed: checkLabTree reports it
+    }
+  }
+  return signs;
+}
+
 /** The TODO steps of a lab's starter, in step order. */
 export function stepsOf(lab: Lab): LabStep[] {
   const steps: LabStep[] = [];
@@ -70,9 +89,7 @@ export function checkLabTree(lab: Lab): string[] {
   }
   for (const file of carriedFiles(lab)) {
     problems.push(
-      `${lab.folder}/${file} is not one of lab ${lab.id}'s edit files (labs.json). If it is your own code carried in by npm run labs:carry, ` +
-        `that is fine for learning, but verify:labs checks the labs as the workshop ships them: move it away (or verify in a fresh clone). ` +
-        `Otherwise it is a leftover copy: delete it (solution/src/${file.replace(/^src\//, '')} is used in its place).`,
+      `${lab.folder}/${file} is not one of lab ${lab.id}'s edit files (labs.json): delete it (solution/src/${file.replace(/^src\//, '')} is used in its place), or list it under "edit"`,
     );
   }
 
