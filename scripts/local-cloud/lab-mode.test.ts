@@ -79,6 +79,24 @@ describe('npm start -- --lab N', () => {
     });
   }, 90_000);
 
+  it("runs lab 4's unfinished starter: the saga step that reaches a TODO fails naming it, and the order records that failure, never COMPLETED", async () => {
+    running = await start(['--lab', '4']);
+    const created = await postOrder(running.api);
+    expect(created.status).toBe(201);
+    const { orderId } = (await created.json()) as { orderId: string };
+    let order: { status?: string; failureReason?: string } = {};
+    await pollUntil(
+      async () => {
+        order = (await (await fetch(`${running?.api}/orders/${orderId}`)).json()) as typeof order;
+        return order.failureReason !== undefined || order.status === 'COMPLETED';
+      },
+      { timeoutMs: 30_000, intervalMs: 200, description: 'the saga to fail' },
+    );
+    // The compensations are lab 4 TODOs too (steps 3 and 4), so the order stays COMPENSATING.
+    expect(order).toMatchObject({ status: 'COMPENSATING', failureReason: expect.stringContaining('Not implemented: lab 4, step 1') });
+    expect(running.output()).toMatch(/ReserveInventory failed: NotImplementedError: Not implemented: lab 4, step 1/);
+  }, 90_000);
+
   it("runs lab 1's files once finished over the rest of the solution: ./test-api.sh passes, orders complete end to end", async () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'sdp-lab-mode-'));
     const finished = path.join(workDir, 'lab-1-finished');
