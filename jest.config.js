@@ -4,10 +4,11 @@ const path = require('node:path');
 /**
  * One Jest configuration for the whole repository.
  * - @swc/jest strips types fast; `npm run typecheck` does the type checking.
- * - `@app/...` imports resolve to solution/src, or to a lab's src when
- *   SDP_CODE_ROOT points at a lab folder (e.g. labs/02-streams-relay), so the
- *   same lab tests run against a learner's code. `npm run check:lab` and
- *   `npm run verify:labs` build on this config (scripts/labs/jest-projects.ts).
+ * - `@app/...` imports resolve to solution/src; when SDP_CODE_ROOT names a
+ *   lab folder (e.g. labs/02-streams-relay), a module the lab folder has
+ *   under src/ is taken from there instead, for every import (the labs' one
+ *   resolution rule: scripts/labs/code-overlay.js). `npm run check:lab` and
+ *   `npm run verify:labs` build on this config (scripts/labs/jest-run.ts).
  */
 const codeRoot = path.resolve(__dirname, process.env.SDP_CODE_ROOT ?? 'solution');
 
@@ -18,9 +19,8 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  moduleNameMapper: {
-    '^@app/(.*)$': `${codeRoot}/src/$1`,
-  },
+  resolver: '<rootDir>/scripts/labs/jest-resolver.js',
+  testEnvironmentOptions: { sdpCodeRoot: codeRoot },
   globalSetup: '<rootDir>/scripts/test-support/global-setup.ts',
   globalTeardown: '<rootDir>/scripts/test-support/global-teardown.ts',
   setupFiles: ['<rootDir>/scripts/test-support/test-env.ts'],

@@ -18,6 +18,7 @@ import { type SharedDynamoDb, failureOf, startSharedDynamoDb } from './labs/dyna
 import { summarizeFailure } from './labs/failure-summary';
 import { type ProjectOutcome, requirementsOf, runJestProjects } from './labs/jest-run';
 import { type Lab, REPO_ROOT, SOLUTION_FOLDER, loadLabs } from './labs/manifest';
+import { carriedFiles } from './labs/lab-tree';
 import { labProgress, updateLabProgress } from './labs/progress';
 import { type LabRow, type Style, renderAllLabs, renderHints, renderLabReport, renderValidLabs, styleForStdout } from './labs/report';
 
@@ -52,6 +53,7 @@ async function checkLab(lab: Lab, labs: readonly Lab[], args: CheckArgs, s: Styl
         ...(firstFailed ? { firstFailure: summarizeFailure(firstFailed, lab, codeRoot) } : {}),
         ...(loadError !== undefined ? { loadError } : {}),
         hintsShown: labProgress(lab.id).hintsShown,
+        carried: args.solution ? [] : carriedFiles(lab),
       },
       s,
     ),
@@ -72,7 +74,7 @@ async function checkAll(labs: readonly Lab[], args: CheckArgs, s: Style, db: Sha
     const loadError = outcome?.suites.find((suite) => suite.loadError)?.loadError;
     return { lab, met: requirements.filter((r) => r.passed).length, total: requirements.length, ...(loadError !== undefined ? { loadError } : {}) };
   });
-  console.log(renderAllLabs(rows, args.solution ? 'checked against solution/' : 'your code in labs/*/src', s));
+  console.log(renderAllLabs(rows, args.solution ? 'checked against solution/' : 'your code in labs/*/src over solution/src', s));
   return rows.every((row) => row.loadError === undefined && row.total > 0 && row.met === row.total) ? EXIT.done : EXIT.notDone;
 }
 

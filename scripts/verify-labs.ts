@@ -1,11 +1,14 @@
 /**
  * npm run verify:labs: proves the labs and the solution agree, on every run.
  *
- *  1. Static: labs.json is sound; each lab's src/ mirrors solution/src and is
- *     identical to it outside its TODO regions; TODOs sit only in the files
- *     labs.json lists; the READMEs match labs.json; the starters type-check.
+ *  1. Static: labs.json is sound; each lab's src/ holds exactly the files
+ *     labs.json lists under `edit`, each identical to its solution/src
+ *     counterpart outside its TODO regions (else: npm run labs:sync); the
+ *     READMEs match labs.json; every lab folder type-checks in its own
+ *     resolution (its files over solution/src).
  *  2. One jest run (one DynamoDB Local, two workers) over:
- *     - each lab's starter with the tests of that lab and all earlier labs;
+ *     - each lab's starter (its edit files over solution/src) with the tests
+ *       of that lab and all earlier labs;
  *     - the solution with every lab's tests;
  *     - variants of each starter with some TODO steps solved (their regions
  *       replaced by the solution's code, as a learner would write it).
@@ -23,17 +26,17 @@
  * Exit status 0 when everything holds, 1 otherwise.
  */
 import './local-cloud/quiet-sdk';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError, parseArgs } from './cli-args';
 import { checkLabReadme, checkLabsIndex } from './labs/docs-check';
 import { failureOf, startSharedDynamoDb } from './labs/dynamodb';
 import { type JestProject, type ProjectOutcome, type Requirement, runJestProjects } from './labs/jest-run';
-import { LAB_ONLY_FILES, type LabStep, checkLabTree, stepsOf, writeVariant } from './labs/lab-tree';
+import { type LabStep, checkLabTree, learnerWork, stepsOf, writeVariant } from './labs/lab-tree';
 import { type Lab, REPO_ROOT, SOLUTION_FOLDER, loadLabs } from './labs/manifest';
 import { FAIL, PASS, type Style, styleForStdout } from './labs/report';
+import { typecheckLabs } from './labs/typecheck';
 
 interface Verdict {
   readonly ok: boolean;
@@ -50,7 +53,6 @@ export function isMissingBehaviour(requirement: Requirement): boolean {
 
 function staticProblems(labs: readonly Lab[]): string[] {
   const problems = checkLabsIndex(labs);
-  const template = LAB_ONLY_FILES.map((file) => readFileSync(path.join(REPO_ROOT, labs[0].folder, 'src', file), 'utf8'));
   for (const lab of labs) {
     problems.push(...checkLabTree(lab));
     try {
@@ -58,22 +60,8 @@ function staticProblems(labs: readonly Lab[]): string[] {
     } catch (error) {
       problems.push((error as Error).message);
     }
-    LAB_ONLY_FILES.forEach((file, i) => {
-      try {
-        if (readFileSync(path.join(REPO_ROOT, lab.folder, 'src', file), 'utf8') !== template[i]) problems.push(`${lab.folder}/src/${file} differs from ${labs[0].folder}'s copy`);
-      } catch {
-        // reported by checkLabTree
-      }
-    });
   }
   return problems;
-}
-
-function typecheckStarters(): string[] {
-  const tsc = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
-  const result = spawnSync(tsc, ['-p', 'tsconfig.labs.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (result.status === 0) return [];
-  return [`the lab starters do not compile (tsc -p tsconfig.labs.json):\n${(result.stdout + result.stderr).trim()}`];
 }
 
 /** The sets of solved steps whose variants the verdicts need, keyed by a stable name. */
@@ -189,8 +177,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const started = Date.now();
   const labs = loadLabs();
-  const problems = [...staticProblems(labs), ...typecheckStarters()];
-  print('Static checks (labs.json, starters against solution/src, READMEs, types)', problems.length ? problems.map((text) => ({ ok: false, text })) : [{ ok: true, text: `${labs.length} labs: starters mirror solution/src outside their TODOs, READMEs match labs.json, starters compile` }], s);
+  const work = labs.flatMap(learnerWork);
+  if (work.length > 0) {
+    console.log(
+      [
+        s.bold('verify:labs checks the labs as the workshop ships them, and this checkout holds your work:'),
+        ...work.map((sign) => `  ${sign}`),
+        '',
+        `That is as it should be while you do the labs: ${s.bold('npm run check:lab all')} shows your progress.`,
+        'To verify the workshop itself, run it in a fresh clone (or after git stash --include-untracked).',
+      ].join('\n'),
+    );
+    return 1;
+  }
+  const staticOnes = staticProblems(labs);
+  const problems = [...staticOnes, ...(staticOnes.length === 0 ? typecheckLabs(labs) : [])];
+  print('Static checks (labs.json, lab files against solution/src, READMEs, types)', problems.length ? problems.map((text) => ({ ok: false, text })) : [{ ok: true, text: `${labs.length} labs: each lab file is its solution/src file but for its TODOs, READMEs match labs.json, every lab folder compiles over solution/src` }], s);
   if (problems.length > 0) return 1;
 
   const plans = quick ? [] : labs.map(planVariants);

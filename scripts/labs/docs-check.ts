@@ -33,6 +33,11 @@ export function checkLabReadme(lab: Lab, steps: readonly LabStep[]): string[] {
     if (!new RegExp(`^### Step ${step}\\b`, 'm').test(markdown)) problems.push(`${file} needs a "### Step ${step}" section for the TODO "lab ${lab.id}, step ${step}"`);
   }
   if (!/^## Done when$/m.test(markdown)) problems.push(`${file} needs a "## Done when" section`);
+  // The learner's code in the whole system: the last section starts it, and test-api.sh is the final check.
+  const watch = markdown.slice(markdown.lastIndexOf('\n## ') + 1);
+  if (!watch.startsWith('## Watch your code run\n') || !watch.includes(`npm start -- --lab ${lab.id}`) || !watch.includes('./test-api.sh')) {
+    problems.push(`${file} must end with a "## Watch your code run" section showing \`npm start -- --lab ${lab.id}\` and \`./test-api.sh\``);
+  }
   const hints = readmeHints(markdown);
   const expected = lab.hints.map(normalise);
   if (hints.length !== expected.length) {

@@ -10,21 +10,36 @@ import { TestEnvironment } from 'jest-environment-node';
  *    500, the relay reports a batch item failure, the state machine
  *    compensates. The test then fails on a status code, far from the cause.
  *    Each NotImplementedError records itself on a global (see
- *    labs/<lab>/src/lib/not-implemented.ts); when a test fails, the ones
+ *    solution/src/lib/not-implemented.ts); when a test fails, the ones
  *    raised during it are put first among its errors, so the learner reads
  *    "Not implemented: lab 2, step 1 — ..." instead of "expected 201, got 500".
  *    Passing tests are never touched.
- * 2. `testEnvironmentOptions.sdpCodeRoot` sets SDP_CODE_ROOT inside the test,
- *    so one jest run can test several code trees (a lab, the solution, a
- *    variant) side by side as separate projects.
+ * 2. `testEnvironmentOptions.sdpCodeRoot` says whose code the test runs (a
+ *    lab folder over solution/src, the solution, a variant), so one jest run
+ *    can test several code trees side by side as separate projects. It sets
+ *    SDP_CODE_ROOT inside the test, and adds the export condition through
+ *    which scripts/labs/jest-resolver.js applies the labs' resolution rule.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CODE_ROOT_CONDITION } = require('./jest-resolver') as { CODE_ROOT_CONDITION: string };
+
 export const TODO_HITS_GLOBAL = '__labTodoHits__';
 
 export default class LabTestEnvironment extends TestEnvironment {
+  private readonly codeRoot?: string;
+
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
     const codeRoot: unknown = config.projectConfig.testEnvironmentOptions.sdpCodeRoot;
-    if (typeof codeRoot === 'string') (this.global.process as NodeJS.Process).env.SDP_CODE_ROOT = codeRoot;
+    if (typeof codeRoot === 'string') {
+      this.codeRoot = codeRoot;
+      (this.global.process as NodeJS.Process).env.SDP_CODE_ROOT = codeRoot;
+    }
+  }
+
+  override exportConditions(): string[] {
+    const conditions = super.exportConditions();
+    return this.codeRoot ? [...conditions, `${CODE_ROOT_CONDITION}${this.codeRoot}`] : conditions;
   }
 
   handleTestEvent(event: Circus.Event): void {

@@ -9,13 +9,13 @@ import { REPO_ROOT } from './manifest';
  * Each "project" is one (code tree, test files) pair: the same test file can
  * run against a lab's starter, the solution and a variant in one jest run,
  * sharing one DynamoDB Local and jest's worker pool. The project config is
- * the repository's jest.config.js with `@app/...` pointed at the project's
- * code root (jest.config.js does the same from SDP_CODE_ROOT).
+ * the repository's jest.config.js with the project's code root (jest.config.js
+ * takes it from SDP_CODE_ROOT): its files under src/ win over solution/src's.
  */
 export interface JestProject {
   /** Unique within one run; results are grouped by it. */
   readonly name: string;
-  /** Folder whose src/ the tests import as `@app/...`: `solution`, `labs/02-streams-relay`, or an absolute path. */
+  /** Folder whose src/ files run instead of solution/src's: `solution`, `labs/02-streams-relay`, or an absolute path. */
   readonly codeRoot: string;
   /** Repository-relative test files. */
   readonly testFiles: readonly string[];
@@ -98,7 +98,7 @@ function projectConfig(base: Record<string, unknown>, project: JestProject): Rec
     // Only the test folders: jest then crawls a handful of files per project, not node_modules.
     roots: [...new Set(testFiles.map((file) => path.dirname(file)))],
     testMatch: testFiles,
-    moduleNameMapper: { '^@app/(.*)$': `${codeRoot}/src/$1` },
+    // The labs' resolution rule (scripts/labs/code-overlay.js) reads the code root from here.
     testEnvironmentOptions: { sdpCodeRoot: codeRoot },
   };
 }

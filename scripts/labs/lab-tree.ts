@@ -1,16 +1,15 @@
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Lab, REPO_ROOT, SOLUTION_FOLDER } from './manifest';
-import { type TodoRegion, parseTodoRegions, solutionSnippets, solveSteps } from './todo-regions';
+import { StarterDriftError, type TodoRegion, parseTodoRegions, solutionSnippets, solveSteps } from './todo-regions';
 
 /**
- * A lab's starter src/ compared with solution/src: same files (plus the
- * labs' own lib/not-implemented.ts), identical outside the TODO regions,
- * TODOs only in the files the manifest says the learner edits. And the
- * variants the verifier tests: the starter with some steps solved.
+ * A lab's src/ compared with solution/src. A lab folder holds only the files
+ * its learner edits (labs.json `edit`): each is its solution/src counterpart
+ * (same path) with TODO regions, identical outside them. Every other module
+ * is solution/src's, found by the one resolution rule (code-overlay.js). And
+ * the variants the verifier tests: the edit files with some steps solved.
  */
-export const LAB_ONLY_FILES = ['lib/not-implemented.ts'];
-
 export interface LabStep {
   readonly step: number;
   readonly after: readonly number[];
@@ -33,11 +32,43 @@ const read = (file: string) => readFileSync(file, 'utf8');
 const labSrc = (lab: Lab) => path.join(REPO_ROOT, lab.folder, 'src');
 const solutionSrc = () => path.join(REPO_ROOT, SOLUTION_FOLDER, 'src');
 
+/** The command that carries solution changes into the lab files; verify:labs names it. */
+export const SYNC_COMMAND = 'npm run labs:sync';
+
+/**
+ * Files under the lab's src/ that are not its edit files: a learner's own
+ * code carried in from earlier labs (npm run labs:carry), lab-relative.
+ */
+export function carriedFiles(lab: Lab): string[] {
+  return listFiles(labSrc(lab))
+    .map((relative) => `src/${relative}`)
+    .filter((file) => !lab.edit.includes(file));
+}
+
+/**
+ * Signs that this checkout holds a learner's work, in words: files carried
+ * in by labs:carry, and lab files whose TODOs are all solved. verify:labs
+ * checks the labs as the workshop ships them, so it stops on these with one
+ * clear message instead of a list of failed proofs.
+ */
+export function learnerWork(lab: Lab): string[] {
+  const signs = carriedFiles(lab).map((file) => `${lab.folder}/${file} (carried in from an earlier lab)`);
+  for (const file of lab.edit) {
+    try {
+      const text = read(path.join(REPO_ROOT, lab.folder, file));
+      if (parseTodoRegions(text, file).length === 0 && !text.includes('new NotImplementedError(')) signs.push(`${lab.folder}/${file} (every TODO solved)`);
+    } catch {
+      // missing or malformed: checkLabTree reports it
+    }
+  }
+  return signs;
+}
+
 /** The TODO steps of a lab's starter, in step order. */
 export function stepsOf(lab: Lab): LabStep[] {
   const steps: LabStep[] = [];
-  for (const relative of listFiles(labSrc(lab))) {
-    const file = `src/${relative}`;
+  for (const file of lab.edit.filter((f) => existsSync(path.join(REPO_ROOT, lab.folder, f)))) {
+    const relative = file.replace(/^src\//, '');
     for (const region of parseTodoRegions(read(path.join(labSrc(lab), relative)), `${lab.folder}/${file}`)) {
       steps.push({ step: region.step, after: region.after, title: region.title, file, line: region.startLine });
     }
@@ -45,37 +76,41 @@ export function stepsOf(lab: Lab): LabStep[] {
   return steps.sort((a, b) => a.step - b.step || a.line - b.line);
 }
 
-/** Everything wrong with a lab's starter tree, in words; empty when it is sound. */
+/** Everything wrong with a lab's starter files, in words; empty when they are sound. */
 export function checkLabTree(lab: Lab): string[] {
   const problems: string[] = [];
-  const labFiles = listFiles(labSrc(lab));
   const solutionFiles = listFiles(solutionSrc());
-  if (labFiles.length === 0) return [`${lab.folder}/src is missing or empty`];
-  for (const file of solutionFiles) if (!labFiles.includes(file)) problems.push(`${lab.folder}/src/${file} is missing (solution/src has it: a starter mirrors solution/src)`);
-  for (const file of labFiles) {
-    if (!solutionFiles.includes(file) && !LAB_ONLY_FILES.includes(file)) problems.push(`${lab.folder}/src/${file} is not in solution/src`);
+  const labFiles: string[] = [];
+  for (const file of lab.edit) {
+    const relative = file.replace(/^src\//, '');
+    if (!existsSync(path.join(REPO_ROOT, lab.folder, file))) problems.push(`${lab.folder}/${file} is missing (labs.json lists it under "edit" for lab ${lab.id})`);
+    else if (!solutionFiles.includes(relative)) problems.push(`${lab.folder}/${file} has no counterpart solution/${file}: a lab file is a solution file with TODOs`);
+    else labFiles.push(relative);
   }
-  for (const file of LAB_ONLY_FILES) if (!labFiles.includes(file)) problems.push(`${lab.folder}/src/${file} is missing`);
+  for (const file of carriedFiles(lab)) {
+    problems.push(
+      `${lab.folder}/${file} is not one of lab ${lab.id}'s edit files (labs.json): delete it (solution/src/${file.replace(/^src\//, '')} is used in its place), or list it under "edit"`,
+    );
+  }
 
   const filesWithTodos = new Set<string>();
   const regionsByStep = new Map<number, TodoRegion[]>();
-  for (const relative of labFiles.filter((file) => solutionFiles.includes(file))) {
+  for (const relative of labFiles) {
     const name = `${lab.folder}/src/${relative}`;
     try {
       const starter = read(path.join(labSrc(lab), relative));
       const regions = parseTodoRegions(starter, name);
-      solutionSnippets(starter, read(path.join(solutionSrc(), relative)), name);
       if (regions.length > 0) filesWithTodos.add(`src/${relative}`);
       for (const region of regions) {
         if (region.lab !== lab.id) problems.push(`${name}:${region.startLine}: a TODO of lab ${region.lab} in lab ${lab.id} (a starter holds only its own lab's TODOs; earlier labs are finished)`);
         regionsByStep.set(region.step, [...(regionsByStep.get(region.step) ?? []), region]);
       }
+      solutionSnippets(starter, read(path.join(solutionSrc(), relative)), name);
     } catch (error) {
-      problems.push((error as Error).message);
+      problems.push(error instanceof StarterDriftError ? `${error.message}\n    Carry the solution's change into the lab files: ${SYNC_COMMAND}` : (error as Error).message);
     }
   }
-  for (const file of lab.edit) if (!filesWithTodos.has(file)) problems.push(`labs.json lists ${file} for lab ${lab.id}, but it holds no TODO`);
-  for (const file of filesWithTodos) if (!lab.edit.includes(file)) problems.push(`${lab.folder}/${file} holds a TODO, but labs.json does not list it under "edit" for lab ${lab.id}`);
+  for (const file of lab.edit) if (labFiles.includes(file.replace(/^src\//, '')) && !filesWithTodos.has(file)) problems.push(`labs.json lists ${file} for lab ${lab.id}, but it holds no TODO`);
 
   const steps = [...regionsByStep.keys()].sort((a, b) => a - b);
   if (steps.length === 0) problems.push(`${lab.folder}/src has no TODO: the starter would pass its own tests`);
@@ -91,14 +126,15 @@ export function checkLabTree(lab: Lab): string[] {
 }
 
 /**
- * Writes `<dest>/src`: the lab's starter with the given steps solved (their
- * TODO regions replaced by the solution's code), as a learner would have it.
+ * Writes `<dest>/src`: the lab's edit files with the given steps solved (their
+ * TODO regions replaced by the solution's code), as a learner would have
+ * them. Only those files: the rest resolves to solution/src as for the lab.
  */
 export function writeVariant(lab: Lab, solved: ReadonlySet<number>, dest: string): void {
-  cpSync(labSrc(lab), path.join(dest, 'src'), { recursive: true });
   for (const relative of lab.edit.map((file) => file.replace(/^src\//, ''))) {
     const name = `${lab.folder}/src/${relative}`;
     const text = solveSteps(read(path.join(labSrc(lab), relative)), read(path.join(solutionSrc(), relative)), name, solved);
+    mkdirSync(path.dirname(path.join(dest, 'src', relative)), { recursive: true });
     writeFileSync(path.join(dest, 'src', relative), text);
   }
 }

@@ -44,6 +44,8 @@ export interface LabReport {
   /** The tests could not load the code (a syntax error, a broken import). */
   readonly loadError?: string;
   readonly hintsShown: number;
+  /** Lab-relative files of the learner's earlier labs in use here (npm run labs:carry), instead of solution/src's. */
+  readonly carried?: readonly string[];
 }
 
 export function renderLabReport(report: LabReport, s: Style): string {
@@ -52,7 +54,8 @@ export function renderLabReport(report: LabReport, s: Style): string {
   const out: string[] = [];
   out.push(s.bold(`Lab ${lab.id} · ${lab.title}`) + s.dim(` (about ${lab.minutes} minutes)${againstSolution ? ', checked against solution/' : ''}`));
   out.push(s.dim(lab.goal));
-  out.push(s.dim(`Guide: ${lab.folder}/README.md   Code: ${report.codeRoot}/src`));
+  out.push(s.dim(`Guide: ${lab.folder}/README.md   Code: ${againstSolution ? `${SOLUTION_FOLDER}/src` : `${report.codeRoot}/src over ${SOLUTION_FOLDER}/src`}`));
+  if (report.carried?.length) out.push(s.dim(`Your earlier labs' code in use: ${report.carried.map((file) => `${report.codeRoot}/${file}`).join(', ')}`));
   out.push('');
 
   if (report.loadError !== undefined) {
@@ -90,7 +93,10 @@ export function renderLabReport(report: LabReport, s: Style): string {
   out.push('');
   if (met === requirements.length && requirements.length > 0) {
     out.push(s.ok(`${PASS} Lab ${lab.id} complete.`) + (againstSolution ? ' The solution meets every requirement.' : ' Well done!'));
-    if (report.nextLab && !againstSolution) out.push(`Next: Lab ${report.nextLab.id} · ${report.nextLab.title}: read ${report.nextLab.folder}/README.md, then ${s.bold(checkCommand(report.nextLab))}`);
+    if (report.nextLab && !againstSolution) {
+      out.push(`Next: Lab ${report.nextLab.id} · ${report.nextLab.title}: read ${report.nextLab.folder}/README.md, then ${s.bold(checkCommand(report.nextLab))}`);
+      out.push(`Keep building on your own code: ${s.bold(`npm run labs:carry -- ${lab.id}`)} (your files then run in lab ${report.nextLab.id})`);
+    }
   } else {
     out.push(hintLine(lab, report.hintsShown, s));
     out.push(`Check again on every save: ${s.bold(checkCommand(lab, '--watch'))}`);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
+import { locate, overlaySrc } from '../labs/code-overlay';
+import { collectTodos, trackUnfinishedTodos } from './lab-todos';
 import { SOLUTION_DIR, type FunctionConfig, type ServiceConfig } from './serverless-config';
 
 /**
@@ -22,8 +24,24 @@ export class LambdaFunctionError extends Error {
 }
 
 export interface LocalLambdaOptions {
-  /** The folder whose `src/` holds the handlers: solution/ or a lab folder. */
+  /**
+   * solution/ (the default) or a lab folder: a module the lab has under src/
+   * runs instead of solution/src's (the labs' rule, scripts/labs/code-overlay.js).
+   * For the modules the handlers import, the caller installs the same rule in
+   * its module loader: jest's resolver, or installCodeOverlay under Node.
+   */
   readonly codeRoot?: string;
+  /**
+   * Lab mode (npm start -- --lab N): an invocation that reached an unfinished
+   * TODO fails with NotImplementedError, and an HTTP function answers 501
+   * naming the lab and step, whatever the handler did with the error.
+   */
+  readonly failOnUnfinishedTodo?: boolean;
+}
+
+/** The proxy result an HTTP function gives in lab mode when it reached an unfinished TODO. */
+export function notImplementedResponse(todo: Error): { statusCode: number; headers: Record<string, string>; body: string } {
+  return { statusCode: 501, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'NotImplemented', message: todo.message }) };
 }
 
 export class LocalLambdaRuntime {
@@ -32,9 +50,10 @@ export class LocalLambdaRuntime {
 
   constructor(
     private readonly config: ServiceConfig,
-    options: LocalLambdaOptions = {},
+    private readonly options: LocalLambdaOptions = {},
   ) {
     this.codeRoot = options.codeRoot ?? SOLUTION_DIR;
+    if (options.failOnUnfinishedTodo) trackUnfinishedTodos();
   }
 
   functionConfig(name: string): FunctionConfig {
@@ -48,7 +67,9 @@ export class LocalLambdaRuntime {
     if (!handler) {
       const { handler: spec } = this.functionConfig(name);
       const dot = spec.lastIndexOf('.');
-      const modulePath = path.join(this.codeRoot, spec.slice(0, dot));
+      // serverless.yml names handlers relative to solution/ (src/handlers/x.handler): the lab's copy wins.
+      const relative = path.relative(path.join(SOLUTION_DIR, 'src'), path.join(SOLUTION_DIR, spec.slice(0, dot)));
+      const modulePath = (!relative.startsWith('..') && locate(relative, overlaySrc(this.codeRoot))) || path.join(this.codeRoot, spec.slice(0, dot));
       const exportName = spec.slice(dot + 1);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const loaded = require(modulePath) as Record<string, unknown>;
@@ -80,18 +101,27 @@ export class LocalLambdaRuntime {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds} seconds`)), timeoutMs);
     });
+    const todos: Error[] = [];
     try {
       // JSON round trips mirror the wire: a handler sees plain JSON and its result must be JSON.
       const input = JSON.parse(JSON.stringify(event ?? {}));
-      const result = await Promise.race([this.handler(name)(input, context), timeout]);
+      const result = await Promise.race([collectTodos(todos, async () => this.handler(name)(input, context)), timeout]);
+      if (this.options.failOnUnfinishedTodo && todos.length > 0) return this.unfinished(fn, todos[0]);
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {
+      if (this.options.failOnUnfinishedTodo && todos.length > 0) return this.unfinished(fn, todos[0]);
       if (error instanceof LambdaFunctionError) throw error;
       const err = error instanceof Error ? error : new Error(String(error));
       throw new LambdaFunctionError(err.name || 'Error', err.message);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Lab mode: the invocation reached an unfinished TODO, so it fails, naming the TODO (never a silent success). */
+  private unfinished(fn: FunctionConfig, todo: Error): unknown {
+    if (fn.httpEvents.length > 0) return notImplementedResponse(todo);
+    throw new LambdaFunctionError('NotImplementedError', todo.message);
   }
 }
 

@@ -35,8 +35,10 @@ export interface LocalCloudOptions {
   readonly configFile?: string;
   /** Default `local`. */
   readonly stage?: string;
-  /** The folder whose src/ holds the handlers (default solution/). */
+  /** solution/ (default) or a lab folder whose src/ files run over solution/src (see lambda-runtime.ts). */
   readonly codeRoot?: string;
+  /** Lab mode: an unfinished TODO fails its invocation, naming it (see lambda-runtime.ts). */
+  readonly failOnUnfinishedTodo?: boolean;
   /** Default 3000; 0 picks a free port. */
   readonly apiPort?: number;
   /** Default 8083; 0 picks a free port. */
@@ -109,7 +111,7 @@ function prepare(options: LocalCloudOptions) {
   const config = loadServiceConfig({ stage: options.stage ?? 'local', file: options.configFile });
   const where = options.configFile ?? 'solution/serverless.yml';
   try {
-    const runtime = new LocalLambdaRuntime(config, { codeRoot: options.codeRoot });
+    const runtime = new LocalLambdaRuntime(config, { codeRoot: options.codeRoot, failOnUnfinishedTodo: options.failOnUnfinishedTodo });
     const stepFunctions = new LocalStepFunctions(config, runtime, { retryIntervalMs: options.stateMachineRetryWaitMs });
     const routes = buildRoutes(config);
     const environment = functionEnvironment(config);

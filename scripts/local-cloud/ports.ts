@@ -52,3 +52,22 @@ export async function listenOn(server: net.Server, port: number, host: string, w
   });
   return (server.address() as net.AddressInfo).port;
 }
+
+/**
+ * The first port from `from` up that is free now and not in `avoid` (the
+ * other ports the same command is about to use), for a "try this port"
+ * hint; undefined if none of the next `tries` is. Free now is no promise
+ * for later, but it never suggests a port known to be busy.
+ */
+export async function nextFreePort(from: number, avoid: readonly number[], tries = 20): Promise<number | undefined> {
+  for (let port = from; port < from + tries && port <= 65535; port++) {
+    if (avoid.includes(port)) continue;
+    try {
+      await assertPortFree(port, 'a suggestion');
+      return port;
+    } catch {
+      // busy (or not ours to use): try the next one
+    }
+  }
+  return undefined;
+}

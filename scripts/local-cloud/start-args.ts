@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UsageError, checkStage, parseArgs } from '../cli-args';
 import { DEFAULT_DASHBOARD_PORT } from '../dashboard/defaults';
+import { type Lab, findLab, loadLabs } from '../labs/manifest';
 import { DEFAULT_PORTS } from './ports';
 import { SERVERLESS_FILE } from './serverless-config';
 
@@ -21,6 +22,11 @@ Options:
   --real-retry-waits       wait as the Retry policies in serverless.yml say
   --stage <name>           stage used in resource names (default local)
   --config <file>          the serverless.yml to run (default solution/serverless.yml)
+  --lab <N>                run YOUR code of lab N: the files in its folder's src/
+                           over the finished solution/src (an unfinished TODO
+                           answers 501 / fails its saga step, naming the TODO)
+  --code-root <dir>        run the files under <dir>/src over solution/src, as
+                           --lab does with a lab folder (instructors, tests)
   --verbose                also print the handlers' Powertools JSON logs
   --help                   show this help
 
@@ -41,6 +47,10 @@ export interface StartArgs {
   readonly retryWaitMs?: number;
   readonly stage: string;
   readonly configFile: string;
+  /** --lab N: the lab whose files run over solution/src; undefined runs solution/ alone. */
+  readonly lab?: Lab;
+  /** The folder whose src/ files run over solution/src: --code-root, else the lab's folder. */
+  readonly codeRoot?: string;
   readonly verbose: boolean;
   readonly help: boolean;
 }
@@ -52,9 +62,16 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   return value;
 }
 
+function labNamed(raw: string): Lab {
+  const labs = loadLabs();
+  const lab = findLab(labs, raw);
+  if (!lab) throw new UsageError(`--lab must be one of ${labs.map((l) => l.id).join(', ')} (labs/labs.json), got "${raw}"`);
+  return lab;
+}
+
 export function parseStartArgs(argv: readonly string[]): StartArgs {
   const { values, flags } = parseArgs(argv, {
-    values: ['api-port', 'sfn-port', 'dynamodb-port', 'dashboard-port', 'persist', 'retry-wait-ms', 'stage', 'config'],
+    values: ['api-port', 'sfn-port', 'dynamodb-port', 'dashboard-port', 'persist', 'retry-wait-ms', 'stage', 'config', 'lab', 'code-root'],
     flags: ['real-retry-waits', 'no-dashboard', 'verbose', 'help'],
   });
   const args: StartArgs = {
@@ -66,9 +83,12 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     retryWaitMs: flags.has('real-retry-waits') ? undefined : integer('retry-wait-ms', values['retry-wait-ms'], DEFAULT_RETRY_WAIT_MS, 0, 600_000),
     stage: checkStage(values.stage ?? 'local'),
     configFile: values.config ? path.resolve(values.config) : SERVERLESS_FILE,
+    ...(values.lab !== undefined ? { lab: labNamed(values.lab) } : {}),
     verbose: flags.has('verbose'),
     help: flags.has('help'),
   };
+  const codeRoot = values['code-root'] !== undefined ? path.resolve(values['code-root']) : args.lab?.folder;
+  if (codeRoot !== undefined) Object.assign(args, { codeRoot });
   if (flags.has('real-retry-waits') && values['retry-wait-ms'] !== undefined) throw new UsageError('--retry-wait-ms and --real-retry-waits cannot be used together');
   if (flags.has('no-dashboard') && values['dashboard-port'] !== undefined) throw new UsageError('--dashboard-port and --no-dashboard cannot be used together');
   const ports = [args.apiPort, args.sfnPort, args.dynamodbPort, ...(args.dashboardPort === undefined ? [] : [args.dashboardPort])];

@@ -50,11 +50,19 @@ describe('npm start arguments', () => {
     expect(() => parseStartArgs(['--api-port', '8000'])).toThrow(/must differ/);
     expect(() => parseStartArgs(['--stage', 'Prod!'])).toThrow(UsageError);
   });
+
+  it("--lab N runs that lab's folder over solution/src; --code-root names another folder; an unknown lab is refused", () => {
+    expect(parseStartArgs(['--lab', '2'])).toMatchObject({ lab: { id: 2 }, codeRoot: 'labs/02-streams-relay' });
+    expect(parseStartArgs(['--lab', '1', '--code-root', '/tmp/finished'])).toMatchObject({ lab: { id: 1 }, codeRoot: '/tmp/finished' });
+    expect(parseStartArgs([]).codeRoot).toBeUndefined();
+    expect(() => parseStartArgs(['--lab', '9'])).toThrow(new UsageError('--lab must be one of 1, 2, 3, 4 (labs/labs.json), got "9"'));
+  });
 });
 
 describe('npm start when something is in the way', () => {
   let tempDir: string;
   let busy: net.Server;
+  let alsoBusy: net.Server;
   let ports: { api: number; sfn: number; dynamodb: number; busy: number };
   let runs: Record<'usage' | 'busyPort' | 'invalidYaml' | 'noJava', Promise<Finished>>;
 
@@ -63,13 +71,17 @@ describe('npm start when something is in the way', () => {
     ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort(), busy: await freePort() };
     busy = net.createServer();
     await new Promise<void>((resolve) => busy.listen(ports.busy, '127.0.0.1', resolve));
+    // The port after the busy one is busy too, and the one after that is the same command's Step Functions port:
+    // the hint must suggest neither.
+    alsoBusy = net.createServer();
+    await new Promise<void>((resolve, reject) => alsoBusy.once('error', reject).listen(ports.busy + 1, '127.0.0.1', resolve));
     const invalidYaml = path.join(tempDir, 'serverless.yml');
     writeFileSync(invalidYaml, 'service: broken\nfunctions: [\n  nope\n');
     const freePorts = ['--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb)];
     // Independent runs, started together: each is a few seconds of tsx start-up.
     runs = {
       usage: runStart(['--api-port', 'abc']),
-      busyPort: runStart(['--api-port', String(ports.busy), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb)]),
+      busyPort: runStart(['--api-port', String(ports.busy), '--sfn-port', String(ports.busy + 2), '--dynamodb-port', String(ports.dynamodb)]),
       invalidYaml: runStart([...freePorts, '--config', invalidYaml]),
       // A PATH with no java on it (node itself is run by absolute path).
       noJava: runStart(freePorts, { ...process.env, PATH: tempDir }),
@@ -78,6 +90,7 @@ describe('npm start when something is in the way', () => {
   afterAll(async () => {
     await Promise.all(Object.values(runs ?? {}));
     await new Promise((resolve) => busy?.close(resolve));
+    await new Promise((resolve) => alsoBusy?.close(resolve));
     rmSync(tempDir, { recursive: true, force: true });
   });
 
@@ -89,11 +102,13 @@ describe('npm start when something is in the way', () => {
     expect(stderr).not.toMatch(STACK_LINE);
   }, 30_000);
 
-  it('explains a busy port, says how to pick another, and exits 1 without starting anything', async () => {
+  it('explains a busy port and suggests one that is free and not used by the same command, exiting 1 without starting anything', async () => {
     const { code, stderr, stdout } = await runs.busyPort;
     expect(code).toBe(1);
     expect(stderr).toContain(`Port ${ports.busy} (the API) is already in use`);
-    expect(stderr).toContain(`npm start -- --api-port ${ports.busy + 1}`);
+    const suggested = Number(stderr.match(/npm start -- --api-port (\d+)/)?.[1]);
+    expect(suggested).toBeGreaterThan(ports.busy + 2);
+    expect(suggested).not.toBe(ports.dynamodb);
     expect(stderr).not.toMatch(STACK_LINE);
     expect(stdout).not.toContain('Local cloud ready');
   }, 30_000);

@@ -9,10 +9,12 @@ import './quiet-sdk';
 import path from 'node:path';
 import { UsageError } from '../cli-args';
 import { type Dashboard, startDashboard } from '../dashboard/server';
+import { listFiles } from '../labs/lab-tree';
+import { installCodeOverlay } from '../labs/node-resolve-hook';
 import { JavaMissingError } from './dynamodb-local';
 import { HopLog } from './hop-log';
 import { DEFAULT_STATE_DIR, type LocalCloud, startLocalCloud } from './local-cloud';
-import { PortInUseError, assertPortFree } from './ports';
+import { PortInUseError, assertPortFree, nextFreePort } from './ports';
 import { ServerlessConfigError, tableNameOf } from './serverless-config';
 import { PASSED_THROUGH_ENVIRONMENT, type StartArgs, USAGE, parseStartArgs } from './start-args';
 
@@ -22,6 +24,28 @@ const relative = (file: string) => {
   return shown === '' ? '.' : shown.startsWith('..') ? file : shown;
 };
 const localhost = (url: string) => url.replace('127.0.0.1', 'localhost');
+
+/** Which code answers: solution/, or (--lab N) the lab's files over solution/src. */
+function codeLines(args: StartArgs): string[] {
+  const { lab, codeRoot } = args;
+  if (!codeRoot) return ['Code: solution/ (the finished system). npm start -- --lab N runs your code of lab N instead.'];
+  const files = listFiles(path.join(path.resolve(codeRoot), 'src')).map((file) => `src/${file}`);
+  const note = (file: string) => (!lab || lab.edit.includes(file) ? '' : '   (an earlier lab\'s file, carried in)');
+  return [
+    `Code: ${lab ? `YOUR lab ${lab.id} (${lab.title})` : relative(path.resolve(codeRoot))}: these files, over the finished solution/src for everything else`,
+    ...files.map((file) => `  ${relative(path.join(path.resolve(codeRoot), file))}${note(file)}`),
+    '  An unfinished TODO answers 501 (API) or fails its saga step, naming the lab and step.',
+  ];
+}
+
+/**
+ * AWS CLI lines that work as pasted: the local engines accept any
+ * credentials, but the CLI refuses to run without some, and without a region.
+ * AWS_PAGER= keeps CLI v2 from opening a pager.
+ */
+function awsCli(command: string, region: string): string {
+  return `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_PAGER= aws ${command} --region ${region}`;
+}
 
 function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: StartArgs, seconds: string): string {
   const api = localhost(cloud.apiUrl);
@@ -34,6 +58,7 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
   const lines = [
     '',
     `Local cloud ready in ${seconds} s (stage ${cloud.config.stage}, from ${relative(args.configFile)})`,
+    ...codeLines(args),
     '',
     `  API (API Gateway)        ${api}   ${routes}`,
     ...(dashboard ? [`  Dashboard                ${dashboard.url}   live orders, outbox, idempotency keys and sagas`] : []),
@@ -47,8 +72,8 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
     `    -H 'content-type: application/json' -H 'x-idempotency-key: my-first-order' \\`,
     `    -d '{"customerId":"customer-123","items":[{"productId":"laptop","quantity":1,"price":1299.99}]}'`,
     `  ./test-api.sh ${api}`,
-    `  aws dynamodb scan --endpoint-url ${dynamodb} --table-name ${tableNameOf(cloud.config, 'OrdersTable')}`,
-    ...(machine ? [`  aws stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${machine}`] : []),
+    awsCli(`dynamodb scan --endpoint-url ${dynamodb} --table-name ${tableNameOf(cloud.config, 'OrdersTable')}`, cloud.config.region),
+    ...(machine ? [awsCli(`stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${machine}`, cloud.config.region)] : []),
     '',
     `One line per hop follows${args.verbose ? '' : ' (--verbose adds the handlers\' JSON logs)'}. Ctrl-C stops everything.`,
     '',
@@ -56,14 +81,15 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
   return lines.join('\n');
 }
 
-function explain(error: unknown, verbose: boolean, taken: readonly number[] = []): { message: string; exitCode: number } {
+async function explain(error: unknown, verbose: boolean, args?: StartArgs): Promise<{ message: string; exitCode: number }> {
   if (error instanceof UsageError) return { message: `${error.message}\n  See the options: npm start -- --help`, exitCode: 2 };
   if (error instanceof PortInUseError) {
     const flag = error.what === 'the API' ? 'api-port' : error.what === 'DynamoDB Local' ? 'dynamodb-port' : error.what === 'the dashboard' ? 'dashboard-port' : 'sfn-port';
-    // Suggest the next port none of the others uses (3000 busy: not 3001, the dashboard's).
-    let next = error.port + 1;
-    while (taken.includes(next)) next += 1;
-    return { message: `${error.message}\n  Find it:  lsof -i :${error.port}\n  Or run:   npm start -- --${flag} ${next}`, exitCode: 1 };
+    // Suggest a port that is free now and that this same command does not also want.
+    const taken = args ? [args.apiPort, args.sfnPort, args.dynamodbPort, ...(args.dashboardPort === undefined ? [] : [args.dashboardPort])] : [];
+    const suggestion = await nextFreePort(error.port + 1, taken);
+    const retry = suggestion === undefined ? '' : `\n  Or run:   npm start -- --${flag} ${suggestion}`;
+    return { message: `${error.message}\n  Find it:  lsof -i :${error.port}${retry}`, exitCode: 1 };
   }
   if (error instanceof JavaMissingError) return { message: error.message, exitCode: 1 };
   if (error instanceof ServerlessConfigError) {
@@ -78,7 +104,7 @@ async function main(): Promise<void> {
   try {
     args = parseStartArgs(process.argv.slice(2));
   } catch (error) {
-    const { message, exitCode } = explain(error, false);
+    const { message, exitCode } = await explain(error, false);
     console.error(`npm start: ${message}`);
     process.exit(exitCode);
   }
@@ -125,7 +151,9 @@ async function main(): Promise<void> {
     log.info(`warning: unhandled promise rejection: ${reason instanceof Error ? reason.message : String(reason)}`, 'warn');
   });
 
-  console.log(`Starting the local cloud from ${relative(args.configFile)}…`);
+  // --lab N: the lab's files answer for their paths in solution/src, for every require (scripts/labs/code-overlay.js).
+  if (args.codeRoot) installCodeOverlay(args.codeRoot);
+  console.log(`Starting the local cloud from ${relative(args.configFile)}${args.lab ? ` with your lab ${args.lab.id} code` : ''}…`);
   const started = Date.now();
   const environment: Record<string, string> = {};
   for (const name of PASSED_THROUGH_ENVIRONMENT) if (process.env[name] !== undefined) environment[name] = process.env[name] as string;
@@ -139,6 +167,7 @@ async function main(): Promise<void> {
       dynamodbPort: args.dynamodbPort,
       persistDir: args.persistDir,
       stateDir: DEFAULT_STATE_DIR,
+      ...(args.codeRoot ? { codeRoot: args.codeRoot, failOnUnfinishedTodo: true } : {}),
       stateMachineRetryWaitMs: args.retryWaitMs,
       verbose: args.verbose,
       environment,
@@ -149,7 +178,7 @@ async function main(): Promise<void> {
     await cloud?.stop();
     // Ctrl-C during start-up also stops DynamoDB Local (same terminal): that is no error to explain.
     if (stopRequestedAt !== 0) process.exit(130);
-    const { message, exitCode } = explain(error, args.verbose, [args.apiPort, args.sfnPort, args.dynamodbPort, args.dashboardPort ?? 0]);
+    const { message, exitCode } = await explain(error, args.verbose, args);
     console.error(`npm start: ${message}`);
     process.exit(exitCode);
   }
