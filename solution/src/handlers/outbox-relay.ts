@@ -30,6 +30,6 @@ async function relayRecord(record: DynamoDBRecord): Promise<void> {
   await markPublished(event.eventId);
 }
 
-export const handler = instrumented('outboxRelay', async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-  processPartialResponse(event, tracedRecord(relayRecord), processor, { context }),
-);
+export const handler = instrumented('outboxRelay', async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+  return processPartialResponse(event, tracedRecord(relayRecord), processor, { context });
+});

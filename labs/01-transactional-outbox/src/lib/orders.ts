@@ -7,7 +7,8 @@ import { dynamo } from './dynamodb';
 import { IllegalTransitionError, OrderNotFoundError } from './errors';
 import { ORDER_CREATED, type OrderRecord, type OutboxEvent } from './order-model';
 import type { ValidOrderRequest } from './order-request';
-import { type OrderStatus, allowedPredecessors } from './order-status';
+import { OPEN_ORDER, reconcileDueAt } from './open-orders';
+import { type OrderStatus, allowedPredecessors, isTerminal } from './order-status';
 import { NotImplementedError } from './not-implemented'; // lab starter only
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -23,13 +24,20 @@ const randomIds: NewIds = { orderId: randomUUID, eventId: randomUUID };
  * The transactional outbox: the order and its ORDER_CREATED event are two Puts
  * in ONE DynamoDB transaction. Either both exist or neither does, so an event
  * is never lost (order without event) or invented (event without order).
+ *
+ * `alsoWrite` adds items to the same transaction (after the two Puts, so
+ * their positions in a cancellation start at 2): an idempotency key's claim
+ * commits with the order it names, or not at all.
  */
 export async function createOrderWithOutboxEvent(
   request: ValidOrderRequest,
   clock: Clock = systemClock,
   ids: NewIds = randomIds,
+  alsoWrite: (order: OrderRecord) => TransactItem[] = () => [],
 ): Promise<OrderRecord> {
-  const now = clock.now().toISOString();
+  const createdAt = clock.now();
+  const now = createdAt.toISOString();
+  const eventId = ids.eventId();
   const order: OrderRecord = {
     orderId: ids.orderId(),
     customerId: request.customerId,
@@ -39,6 +47,11 @@ export async function createOrderWithOutboxEvent(
     createdAt: now,
     updatedAt: now,
     statusHistory: [{ status: 'PENDING', at: now }],
+    // The saga's execution is named after this event: the reconciler finds it by this id.
+    eventId,
+    // Listed in the sparse open-orders index until the order is terminal.
+    openOrder: OPEN_ORDER,
+    reconcileAt: reconcileDueAt(createdAt),
   };
   // TODO lab 1, step 2: write the order and its ORDER_CREATED event in ONE transaction.
   //   - Build the event (type OutboxEvent in order-model.ts): a new eventId
@@ -88,6 +101,9 @@ function statusUpdate(orderId: string, to: OrderStatus, at: Date, reason?: strin
     update += ', failureReason = :reason';
     values[':reason'] = reason;
   }
+  // A finished order leaves the open-orders index (sparse: no key, no entry)
+  // and no longer needs a person: nothing is left for the reconciler to do.
+  if (isTerminal(to)) update += ' REMOVE openOrder, reconcileAt, needsAttention';
   return {
     TableName: tables.orders(),
     Key: { orderId },

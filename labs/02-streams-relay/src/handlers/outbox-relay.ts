@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../lib/logger';
+import { instrumented, tracedRecord } from '../lib/observability';
 import { markPublished, parseOutboxEvent, sagaInputFor } from '../lib/outbox';
 import { startSaga } from '../lib/saga-starter';
 import { NotImplementedError } from '../lib/not-implemented'; // lab starter only
@@ -30,8 +31,7 @@ async function relayRecord(record: DynamoDBRecord): Promise<void> {
   // END TODO lab 2, step 4
 }
 
-export const handler = async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-  logger.addContext(context);
+export const handler = instrumented('outboxRelay', async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
   // TODO lab 2, step 3: handle the batch record by record, and report only the records that failed.
   //   - Run relayRecord for each record of event.Records.
   //   - Never swallow a failure (Promise.allSettled, then return): that event
@@ -41,6 +41,8 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context): Pro
   //     answer { batchItemFailures: [{ itemIdentifier: <SequenceNumber> }] }
   //     listing exactly the records that failed. The Powertools batch
   //     utility (imported above; `processor` is ready) does all of this.
+  //   - Hand it tracedRecord(relayRecord): each record then gets its own
+  //     trace segment, annotated with its order (lib/observability.ts).
   throw new NotImplementedError('lab 2, step 3 — handle the batch record by record and report the failed records');
   // END TODO lab 2, step 3
-};
+});

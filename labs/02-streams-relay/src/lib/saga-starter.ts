@@ -1,12 +1,14 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { requireEnv } from './config';
+import { traced } from './observability';
 import type { SagaInput } from './order-model';
 import { NotImplementedError } from './not-implemented'; // lab starter only
 
 let client: SFNClient | undefined;
 
 function sfn(): SFNClient {
-  client ??= new SFNClient({});
+  // Traced: the X-Ray header on StartExecution joins the saga to this trace.
+  client ??= traced(new SFNClient({}));
   return client;
 }
 

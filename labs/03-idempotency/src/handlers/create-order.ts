@@ -10,7 +10,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { integerEnv, tables } from '../lib/config';
 import { badRequest, errorResponse, json, lowerCaseHeaders } from '../lib/http';
 import { logger } from '../lib/logger';
+import { annotateOrder, instrumented } from '../lib/observability';
 import { fromCents } from '../lib/money';
+import { IdempotencyKeyConflictError } from '../lib/errors';
+import { createOrderOnce } from '../lib/order-key-claim';
 import { createOrderWithOutboxEvent } from '../lib/orders';
 import { type ValidOrderRequest, parseOrderRequest } from '../lib/order-request';
 import { isTransientAwsError } from '../lib/transient';
@@ -28,14 +31,25 @@ export interface CreateOrderResponse {
 }
 
 interface IdempotentRequest {
+  /** What Powertools locks on: the key scoped by customer, so two customers' keys never meet. */
   readonly idempotencyKey: string;
+  /** The key as the client sent it. */
+  readonly clientKey: string;
   readonly order: ValidOrderRequest;
 }
 
-async function createOrder(order: ValidOrderRequest): Promise<CreateOrderResponse> {
-  const created = await createOrderWithOutboxEvent(order);
-  logger.info('order created with its ORDER_CREATED outbox event', { orderId: created.orderId });
-  return { orderId: created.orderId, status: 'PENDING', totalAmount: fromCents(created.totalCents), message: 'Order created successfully' };
+/**
+ * Writes the order. With a key, the order's own transaction claims the key
+ * (see lib/order-key-claim.ts), so even a retry that slipped past the lock
+ * gets the original order back instead of creating a second one.
+ */
+async function createOrder(order: ValidOrderRequest, clientKey?: string): Promise<CreateOrderResponse> {
+  const created = clientKey === undefined ? { order: await createOrderWithOutboxEvent(order), replayed: false } : await createOrderOnce(order, clientKey);
+  const { orderId, customerId, totalCents } = created.order;
+  annotateOrder({ orderId, customerId });
+  if (created.replayed) logger.info('the key already claimed an order; answering with that order', { orderId });
+  else logger.info('order created with its ORDER_CREATED outbox event', { orderId });
+  return { orderId, status: 'PENDING', totalAmount: fromCents(totalCents), message: 'Order created successfully' };
 }
 
 /**
@@ -61,7 +75,10 @@ function idempotentCreateOrder() {
     //     (both JMESPath expressions on IdempotentRequest), records expire
     //     after expiresAfterSeconds, and a missing key is an error.
     //   - makeIdempotent(fn, { persistenceStore, config }) wraps a function
-    //     that takes an IdempotentRequest and runs createOrder(request.order).
+    //     that takes an IdempotentRequest and runs
+    //     createOrder(request.order, request.clientKey): with the client's key,
+    //     the order's own transaction claims it too (the second line of
+    //     defence, lib/order-key-claim.ts).
     //     The store is a DynamoDBPersistenceLayer on `tableName`.
     //   - Remember the result: idempotent = { signature, run, config }.
     //   The handler below already passes { idempotencyKey, order } to run.
@@ -71,8 +88,7 @@ function idempotentCreateOrder() {
   return idempotent;
 }
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  logger.addContext(context);
+export const handler = instrumented('createOrder', async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
   const headers = lowerCaseHeaders(event);
   const idempotencyKey = headers[IDEMPOTENCY_HEADER];
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
@@ -89,7 +105,7 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
       const { run, config } = idempotentCreateOrder();
       // Lets Powertools expire an in-progress record when this invocation times out.
       config.registerLambdaContext(context);
-      response = await run({ idempotencyKey, order: parsed.order });
+      response = await run({ idempotencyKey: `${parsed.order.customerId}#${idempotencyKey}`, clientKey: idempotencyKey, order: parsed.order });
     }
     return json(201, response);
   } catch (error) {
@@ -97,12 +113,14 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
     //   - IdempotencyAlreadyInProgressError: the first request with this key
     //     is still running. Answer 409, error 'RequestInProgress', with a
     //     'retry-after': '1' header (errorResponse takes headers).
-    //   - IdempotencyValidationError: the key was used with another body.
-    //     Answer 422, error 'IdempotencyKeyReused'.
+    //   - IdempotencyValidationError (Powertools) or IdempotencyKeyConflictError
+    //     (the order's own transaction found the key claimed for another
+    //     body): the key was used with another body. Answer 422, error
+    //     'IdempotencyKeyReused'.
     //   Everything else falls through to the 503/500 answers below. They are
     //   built here, from a thrown error, so Powertools never stores a failure
     //   as the key's answer.
-    if (error instanceof IdempotencyAlreadyInProgressError || error instanceof IdempotencyValidationError) {
+    if (error instanceof IdempotencyAlreadyInProgressError || error instanceof IdempotencyValidationError || error instanceof IdempotencyKeyConflictError) {
       throw new NotImplementedError('lab 3, step 2 — answer 409 and 422 for conflicting retries');
     }
     // END TODO lab 3, step 2
@@ -113,16 +131,21 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
       return errorResponse(
         503,
         'IdempotencyStoreUnavailable',
-        `The outcome of this request could not be recorded; the order may have been created. Retry with the same ${IDEMPOTENCY_HEADER} in a few seconds.`,
+        `The outcome of this request could not be recorded; the order may have been created. Retry with the same ${IDEMPOTENCY_HEADER} in a few seconds: that is safe, it answers with that order and never creates a second one.`,
         { 'retry-after': '5' },
       );
     }
     const cause = error instanceof Error && 'cause' in error ? error.cause : error;
+    // Tell the truth about retrying: with a key it is safe (the key's claim
+    // commits with the order); without one, a retry may make a second order
+    // if this one was written after all.
+    const retry =
+      idempotencyKey === undefined
+        ? `Retrying without an ${IDEMPOTENCY_HEADER} may create a second order if this one was written; send one to retry safely.`
+        : `Retry with the same ${IDEMPOTENCY_HEADER}: that is safe, it never creates a second order.`;
     if (isTransientAwsError(error) || isTransientAwsError(cause)) {
-      return errorResponse(503, 'ServiceUnavailable', `The order could not be created right now. Retry with the same ${IDEMPOTENCY_HEADER}.`, {
-        'retry-after': '1',
-      });
+      return errorResponse(503, 'ServiceUnavailable', `The order could not be created right now. ${retry}`, { 'retry-after': '1' });
     }
-    return errorResponse(500, 'InternalError', `The order could not be created because of a server error. Retry with the same ${IDEMPOTENCY_HEADER}.`);
+    return errorResponse(500, 'InternalError', `The order could not be created because of a server error. ${retry}`);
   }
-};
+});
