@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ApiRequestLog } from './api-server';
+import { KnownOrders } from './known-orders';
+import type { SchedulerEvent } from './scheduler';
 import type { PollerEvent } from './stream-poller';
 import type { HistoryEvent, LocalExecution } from './step-functions';
 
@@ -21,11 +23,20 @@ export interface HopLogOptions {
   readonly write: (line: string) => void;
   readonly color?: boolean;
   readonly now?: () => Date;
+  /** Orders seen created (default: the newest 10,000, in memory). `--persist` passes one kept on disk. */
+  readonly knownOrders?: KnownOrders;
+  /** Reads the order's real status when a saga ends (the local cloud plugs in its orders table). */
+  readonly lookupOrder?: (orderId: string) => Promise<OrderView | undefined>;
+}
+
+export interface OrderView {
+  readonly status: string;
+  readonly failureReason?: string;
 }
 
 type Tone = 'plain' | 'good' | 'bad' | 'warn' | 'dim';
 
-const COMPONENT_COLORS: Record<string, string> = { api: '36', stream: '35', relay: '34', saga: '33', local: '90' };
+const COMPONENT_COLORS: Record<string, string> = { api: '36', stream: '35', relay: '34', saga: '33', sched: '34', local: '90' };
 const TONE_COLORS: Record<Tone, string | undefined> = { plain: undefined, good: '32', bad: '31', warn: '33', dim: '90' };
 const NO_ORDER = '-'.padEnd(36);
 
@@ -63,10 +74,20 @@ function describeCause(error: unknown, cause: unknown): string {
 }
 
 export class HopLog {
-  /** Orders this process has seen created, so an idempotent replay is told apart from a new write. */
-  private readonly createdOrders = new Set<string>();
+  /** Orders seen created, so an idempotent replay is told apart from a new write. */
+  private readonly createdOrders: KnownOrders;
 
-  constructor(private readonly options: HopLogOptions) {}
+  private lookupOrder?: (orderId: string) => Promise<OrderView | undefined>;
+
+  constructor(private readonly options: HopLogOptions) {
+    this.createdOrders = options.knownOrders ?? new KnownOrders();
+    this.lookupOrder = options.lookupOrder;
+  }
+
+  /** The local cloud plugs in its orders table once DynamoDB is up. */
+  useOrderLookup(lookup: (orderId: string) => Promise<OrderView | undefined>): void {
+    this.lookupOrder ??= lookup;
+  }
 
   private paint(code: string | undefined, text: string): string {
     return this.options.color && code ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -111,6 +132,23 @@ export class HopLog {
     }
     const detail = typeof body.message === 'string' ? `: ${shorten(String(body.message))}` : '';
     this.line('api', orderId, `${head}${body.error ? ` ${body.error}` : ''}${detail}`, tone);
+  }
+
+  private async terminal(execution: LocalExecution, event: HistoryEvent, orderId: string | undefined): Promise<void> {
+    let order: OrderView | undefined;
+    try {
+      order = orderId && this.lookupOrder ? await this.lookupOrder(orderId) : undefined;
+    } catch {
+      order = undefined; // the log says what the history says, never fails
+    }
+    const { message, tone } = describeOutcome(execution, event, order);
+    this.line('saga', orderId, message, tone);
+  }
+
+  schedule(event: SchedulerEvent): void {
+    if (event.type === 'invoked') this.line('sched', undefined, `${event.functionName} invoked (${event.expression})`, 'dim');
+    else if (event.type === 'skipped') this.line('sched', undefined, `${event.functionName} not invoked: ${event.reason}`, 'warn');
+    else this.line('sched', undefined, `${event.functionName} failed: ${shorten(event.error.message)}`, 'bad');
   }
 
   poller(functionName: string, event: PollerEvent): void {
@@ -185,15 +223,43 @@ export class HopLog {
       this.line('saga', orderId, `${details.stateRetriedEventDetails.name} retried (attempt ${details.stateRetriedEventDetails.attempt + 1})`, 'warn');
     } else if (event.type === 'TaskStateCaught') {
       this.line('saga', orderId, `${details.stateCaughtEventDetails.name}: error caught → ${details.stateCaughtEventDetails.next} (compensation starts)`, 'warn');
-    } else if (event.type === 'ExecutionSucceeded') {
-      this.line('saga', orderId, '✔ order COMPLETED', 'good');
-    } else if (event.type === 'ExecutionFailed') {
-      const reason = failureReason(execution) ?? describeCause(execution.error, execution.cause);
-      this.line('saga', orderId, `✘ order FAILED: ${shorten(reason)} (compensations ran)`, 'bad');
+    } else if (event.type === 'ExecutionRedriven') {
+      this.line('relay', orderId, `saga re-driven from the start (redrive ${details.executionRedrivenEventDetails?.redriveCount ?? '?'}): every step is idempotent`, 'warn');
+    } else if (event.type === 'ExecutionSucceeded' || event.type === 'ExecutionFailed') {
+      void this.terminal(execution, event, orderId);
     } else if (event.type === 'ExecutionAborted' || event.type === 'ExecutionTimedOut') {
       this.line('saga', orderId, `✘ execution ${event.type === 'ExecutionAborted' ? 'aborted' : 'timed out'}`, 'bad');
     }
   }
+}
+
+/** What the saga's end means for the order, in one line: its real status, loud when a person must act. */
+export function describeOutcome(execution: LocalExecution, event: HistoryEvent, order: OrderView | undefined): { message: string; tone: Tone } {
+  const failedBy = event.type === 'ExecutionFailed' ? unfinishedState(execution) : undefined;
+  const reason = shorten(order?.failureReason ?? failureReason(execution) ?? describeCause(execution.error, execution.cause));
+  const status = order?.status;
+  if (status === 'NEEDS_ATTENTION' || (failedBy && status !== 'FAILED' && status !== 'COMPLETED')) {
+    const where = failedBy ? `${failedBy} ran out of retries` : 'a compensation could not finish';
+    return { message: `‼ order NEEDS ATTENTION${status ? ` (status ${status})` : ''}: ${where}: ${reason}. It may still be charged or hold stock; an operator (or the reconciler) must act`, tone: 'bad' };
+  }
+  if (event.type === 'ExecutionSucceeded') {
+    return status === undefined || status === 'COMPLETED' ? { message: '✔ order COMPLETED', tone: 'good' } : { message: `saga ended; order status ${status}`, tone: 'warn' };
+  }
+  if (status === undefined || status === 'FAILED') return { message: `✘ order FAILED: ${reason} (compensations ran)`, tone: 'bad' };
+  return { message: `✘ saga failed but the order is ${status}: ${reason}`, tone: 'bad' };
+}
+
+/** The Task whose failure ended the execution (not a Fail state reached by design), if any. */
+function unfinishedState(execution: LocalExecution): string | undefined {
+  for (const event of [...execution.history].reverse()) {
+    if (event.type === 'FailStateEntered') return undefined;
+    if (event.type === 'TaskFailed') {
+      const state = String((event as Record<string, any>).taskFailedEventDetails?.resource);
+      if (lastEnteredType(execution, state) === 'FailStateEntered') return undefined;
+      return state;
+    }
+  }
+  return undefined;
 }
 
 function previousEvent(execution: LocalExecution, event: HistoryEvent): HistoryEvent | undefined {

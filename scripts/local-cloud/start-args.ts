@@ -16,6 +16,11 @@ Options:
   --persist <dir>          keep data in <dir> between runs (default: in memory)
   --retry-wait-ms <ms>     wait before each state machine retry (default 200)
   --real-retry-waits       wait as the Retry policies in serverless.yml say
+  --schedule-interval-ms <ms>
+                           run functions with a schedule event this often
+                           (default: their rate() / cron() in serverless.yml)
+  --drain-ms <ms>          at Ctrl-C, how long running sagas get to finish
+                           (default 10000; with --persist the rest resume next start)
   --stage <name>           stage used in resource names (default local)
   --config <file>          the serverless.yml to run (default solution/serverless.yml)
   --verbose                also print the handlers' Powertools JSON logs
@@ -26,6 +31,8 @@ serverless.yml (e.g. FAULT_INJECTION='{"processPayment":{"firstAttempts":2}}').`
 
 /** State machine Retry waits locally, unless --real-retry-waits: a demo should not sit idle for 30 s. */
 export const DEFAULT_RETRY_WAIT_MS = 200;
+/** Ctrl-C waits this long for running sagas (they are in-process; DynamoDB Local stops next). */
+export const DEFAULT_DRAIN_MS = 10_000;
 export const PASSED_THROUGH_ENVIRONMENT = ['FAULT_INJECTION', 'PAYMENT_DECLINE_ABOVE_CENTS'];
 
 export interface StartArgs {
@@ -34,6 +41,8 @@ export interface StartArgs {
   readonly dynamodbPort: number;
   readonly persistDir?: string;
   readonly retryWaitMs?: number;
+  readonly scheduleIntervalMs?: number;
+  readonly drainMs: number;
   readonly stage: string;
   readonly configFile: string;
   readonly verbose: boolean;
@@ -49,7 +58,7 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
 
 export function parseStartArgs(argv: readonly string[]): StartArgs {
   const { values, flags } = parseArgs(argv, {
-    values: ['api-port', 'sfn-port', 'dynamodb-port', 'persist', 'retry-wait-ms', 'stage', 'config'],
+    values: ['api-port', 'sfn-port', 'dynamodb-port', 'persist', 'retry-wait-ms', 'schedule-interval-ms', 'drain-ms', 'stage', 'config'],
     flags: ['real-retry-waits', 'verbose', 'help'],
   });
   const args: StartArgs = {
@@ -58,6 +67,8 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     dynamodbPort: integer('dynamodb-port', values['dynamodb-port'], DEFAULT_PORTS.dynamodb, 1, 65535),
     persistDir: values.persist,
     retryWaitMs: flags.has('real-retry-waits') ? undefined : integer('retry-wait-ms', values['retry-wait-ms'], DEFAULT_RETRY_WAIT_MS, 0, 600_000),
+    scheduleIntervalMs: values['schedule-interval-ms'] === undefined ? undefined : integer('schedule-interval-ms', values['schedule-interval-ms'], 0, 100, 86_400_000),
+    drainMs: integer('drain-ms', values['drain-ms'], DEFAULT_DRAIN_MS, 0, 600_000),
     stage: checkStage(values.stage ?? 'local'),
     configFile: values.config ? path.resolve(values.config) : SERVERLESS_FILE,
     verbose: flags.has('verbose'),

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { UsageError } from '../cli-args';
 import { JavaMissingError } from './dynamodb-local';
 import { HopLog } from './hop-log';
+import { KnownOrders } from './known-orders';
 import { DEFAULT_STATE_DIR, type LocalCloud, startLocalCloud } from './local-cloud';
 import { PortInUseError } from './ports';
 import { ServerlessConfigError, tableNameOf } from './serverless-config';
@@ -39,6 +40,10 @@ function banner(cloud: LocalCloud, args: StartArgs, seconds: string): string {
     `  DynamoDB Local           ${dynamodb}   ${storage}`,
     ...cloud.pollers.map((poller) => `  Stream poller            outbox stream → ${poller.functionName}`),
     ...cloud.failureQueues.map((queue) => `  On-failure destination   ${relative(queue.file)}`),
+    ...cloud.scheduler.functions.map(
+      ({ functionName, schedule }) => `  Schedule                 ${functionName} every ${args.scheduleIntervalMs === undefined ? schedule.expression.text : `${args.scheduleIntervalMs} ms (--schedule-interval-ms)`}`,
+    ),
+    ...(cloud.resumedExecutions > 0 ? [`  Resumed                  ${cloud.resumedExecutions} saga(s) interrupted by the last stop, re-driven from the start`] : []),
     '',
     'Try it:',
     `  curl -s -X POST ${api}/orders \\`,
@@ -82,13 +87,18 @@ async function main(): Promise<void> {
     return;
   }
 
-  const log = new HopLog({ write: (line) => process.stdout.write(`${line}\n`), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+  const log = new HopLog({
+    write: (line) => process.stdout.write(`${line}\n`),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    // With --persist the hop log remembers created orders across restarts: a retry after a crash is a replay.
+    knownOrders: new KnownOrders(10_000, args.persistDir ? path.join(path.resolve(args.persistDir), 'hop-log-orders.txt') : undefined),
+  });
   let cloud: LocalCloud | undefined;
   /** When the first stop signal arrived (0: none yet). */
   let stopRequestedAt = 0;
 
   async function stop(exitCode: number): Promise<void> {
-    console.log('\nStopping the local cloud…');
+    console.log(`\nStopping the local cloud… (running sagas get ${(args.drainMs / 1000).toFixed(0)} s to finish; Ctrl-C again to stop now)`);
     await cloud?.stop();
     console.log('Stopped: API, Step Functions, stream poller and DynamoDB Local are down.');
     process.exit(exitCode);
@@ -132,6 +142,8 @@ async function main(): Promise<void> {
       persistDir: args.persistDir,
       stateDir: DEFAULT_STATE_DIR,
       stateMachineRetryWaitMs: args.retryWaitMs,
+      scheduleIntervalMs: args.scheduleIntervalMs,
+      drainTimeoutMs: args.drainMs,
       verbose: args.verbose,
       environment,
       log,
