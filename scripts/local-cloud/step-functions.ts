@@ -1,56 +1,14 @@
 import type { LocalLambdaRuntime } from './lambda-runtime';
 import { executionArn, stateMachineArn } from './local-arns';
 import { type ExecutionRecord, type ExecutionStore, MemoryExecutionStore } from './execution-store';
+import { type ExecutionListener, type ExecutionStatus, type LocalExecution, StepFunctionsApiError, fromRecord, toRecord } from './execution-model';
 import { type EventLog, type HistoryEvent, toHistoryEvent } from './history-events';
 import { type Page, PagingError, pageOf } from './paging';
 import type { ServiceConfig } from './serverless-config';
 import { type CompiledStateMachine, type PublishedEvent, compileStateMachine, runOptions } from './state-machine';
 
 export type { HistoryEvent } from './history-events';
-
-export type ExecutionStatus = ExecutionRecord['status'];
-
-export interface LocalExecution {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly name: string;
-  readonly input: string;
-  readonly startDate: Date;
-  status: ExecutionStatus;
-  stopDate?: Date;
-  output?: string;
-  error?: string;
-  cause?: string;
-  redriveCount: number;
-  redriveDate?: Date;
-  /** The whole history (earlier runs included), live while the execution runs. */
-  readonly history: HistoryEvent[];
-  readonly finished: Promise<void>;
-}
-
-export type StepFunctionsErrorName =
-  | 'ExecutionAlreadyExists'
-  | 'ExecutionDoesNotExist'
-  | 'ExecutionNotRedrivable'
-  | 'StateMachineDoesNotExist'
-  | 'InvalidName'
-  | 'InvalidExecutionInput'
-  | 'InvalidArn'
-  | 'InvalidToken'
-  | 'ValidationException'
-  | 'ServiceUnavailable';
-
-/** Errors with the names the Step Functions API uses, so SDK clients see the same exceptions. */
-export class StepFunctionsApiError extends Error {
-  constructor(name: StepFunctionsErrorName, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
-
-export interface ExecutionListener {
-  (execution: LocalExecution, event: HistoryEvent): void;
-}
+export { type ExecutionListener, type ExecutionStatus, type LocalExecution, StepFunctionsApiError, type StepFunctionsErrorName } from './execution-model';
 
 interface MachineEntry {
   readonly arn: string;
@@ -79,44 +37,6 @@ export interface LocalStepFunctionsOptions {
 
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const REDRIVABLE: readonly ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
-const iso = (date: Date | undefined) => date?.toISOString();
-
-function fromRecord(record: ExecutionRecord, history: HistoryEvent[]): LocalExecution {
-  return {
-    executionArn: record.executionArn,
-    stateMachineArn: record.stateMachineArn,
-    name: record.name,
-    input: record.input,
-    startDate: new Date(record.startDate),
-    status: record.status,
-    stopDate: record.stopDate ? new Date(record.stopDate) : undefined,
-    output: record.output,
-    error: record.error,
-    cause: record.cause,
-    redriveCount: record.redriveCount,
-    redriveDate: record.redriveDate ? new Date(record.redriveDate) : undefined,
-    history,
-    finished: Promise.resolve(),
-  };
-}
-
-function toRecord(execution: LocalExecution): ExecutionRecord {
-  return {
-    executionArn: execution.executionArn,
-    stateMachineArn: execution.stateMachineArn,
-    name: execution.name,
-    input: execution.input,
-    startDate: execution.startDate.toISOString(),
-    status: execution.status,
-    stopDate: iso(execution.stopDate),
-    output: execution.output,
-    error: execution.error,
-    cause: execution.cause,
-    redriveCount: execution.redriveCount,
-    redriveDate: iso(execution.redriveDate),
-  };
-}
-
 /**
  * Step Functions, locally: the state machines from serverless.yml executed by
  * aws-local-stepfunctions, with STANDARD execution-name semantics (a name is
