@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../local-cloud/local-cloud';
 import { pollUntil } from '../local-cloud/poll';
@@ -14,6 +15,8 @@ export interface CloudProcess {
   readonly apiUrl: string;
   readonly ports: { readonly api: number; readonly sfn: number; readonly dynamodb: number };
   output(): string;
+  /** The process's resident memory in MB (Linux /proc; undefined elsewhere). */
+  rssMb(): number | undefined;
   /** kill -9, then wait until every port is free again. */
   crash(): Promise<void>;
   /** Ctrl-C, then wait for the process to exit. */
@@ -78,6 +81,14 @@ export async function startCloudProcess(options: CloudProcessOptions): Promise<C
     apiUrl: `http://localhost:${ports.api}`,
     ports,
     output: () => output,
+    rssMb: () => {
+      try {
+        const kb = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)?.[1];
+        return kb === undefined ? undefined : Number(kb) / 1024;
+      } catch {
+        return undefined;
+      }
+    },
     async crash() {
       child.kill('SIGKILL');
       await exited;

@@ -8,15 +8,17 @@
 import '../local-cloud/quiet-sdk';
 import { UsageError, parseArgs } from '../cli-args';
 import type { Check } from './invariants';
-import { type ScenarioOptions, type ScenarioResult, faultsAndDuplicates, outage, redeliveredRecords, stopMidLoad } from './scenarios';
+import { type ScenarioOptions, type ScenarioResult, faultsAndDuplicates, memory, outage, redeliveredRecords, stopMidLoad } from './scenarios';
 
 const SCENARIOS: Record<string, (options: ScenarioOptions) => Promise<ScenarioResult>> = {
   crash: stopMidLoad('crash', false),
   'crash-slow': stopMidLoad('crash', true),
   'ctrl-c-slow': stopMidLoad('interrupt', true),
-  redelivery: redeliveredRecords,
+  redelivery: redeliveredRecords(false),
+  replay: redeliveredRecords(true),
   faults: faultsAndDuplicates,
   outage,
+  memory,
 };
 
 function whole(name: string, raw: string | undefined, fallback: number): number {

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { pollUntil } from '../local-cloud/poll';
 import { loadServiceConfig } from '../local-cloud/serverless-config';
 import { type OrderOutcome, keysFor, orderBody, placeOrder, runLoad } from './client';
 import { type CloudProcess, type CloudProcessOptions, startCloudProcess } from './cloud-process';
@@ -95,29 +97,54 @@ export function stopMidLoad(stop: Stop, slow: boolean) {
     });
 }
 
-/** Every outbox record delivered again: stream checkpoints lost (as after a crash between a saga start and a checkpoint). */
-export function redeliveredRecords(options: ScenarioOptions): Promise<ScenarioResult> {
-  return withFolder(async (dir) => {
-    const base: CloudProcessOptions = { persistDir: dir, extraArgs: ['--retry-wait-ms', '0'] };
-    const first = await startCloudProcess(base);
-    const keys = keysFor('redelivery', options.seed, options.orders);
-    const outcomes = await runLoad({ apiUrl: first.apiUrl, keys, seed: options.seed, concurrency: options.concurrency });
-    const config = loadServiceConfig({ stage: 'local' });
-    const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${first.ports.dynamodb}`, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await waitTerminal(dynamodb, config, new Set(keys), options.terminalBoundMs);
-    dynamodb.destroy();
-    await first.interrupt();
-    rmSync(path.join(dir, 'stream-checkpoints.json'), { force: true });
-    const second = await startCloudProcess({ ...base, ports: first.ports });
-    try {
-      const relayed = () => (second.output().match(/→ outboxRelay/g) ?? []).length;
-      const { pollUntil } = await import('../local-cloud/poll');
-      await pollUntil(() => relayed() >= keys.length || undefined, { timeoutMs: options.terminalBoundMs, intervalMs: 200, description: 'the stream to be delivered again' }).catch(() => undefined);
-      return await finish(second, 'stream records delivered again (checkpoints lost)', keys, outcomes, options, [`${relayed()} outbox records re-delivered to the relay`]);
-    } finally {
-      await second.interrupt();
-    }
-  });
+/**
+ * Every outbox record delivered again: the stream checkpoints are lost (as
+ * after a crash between a saga start and a checkpoint). With
+ * `forgetExecutions` the executions are lost too, so every saga really runs
+ * again for an order that is already terminal: replays must change nothing.
+ */
+export function redeliveredRecords(forgetExecutions: boolean) {
+  const name = forgetExecutions ? 'sagas replayed for finished orders (checkpoints and executions lost)' : 'stream records delivered again (checkpoints lost)';
+  return (options: ScenarioOptions): Promise<ScenarioResult> =>
+    withFolder(async (dir) => {
+      const base: CloudProcessOptions = { persistDir: dir, extraArgs: ['--retry-wait-ms', '0'] };
+      const first = await startCloudProcess(base);
+      const keys = keysFor(forgetExecutions ? 'replay' : 'redelivery', options.seed, options.orders);
+      const outcomes = await runLoad({ apiUrl: first.apiUrl, keys, seed: options.seed, concurrency: options.concurrency });
+      const config = loadServiceConfig({ stage: 'local' });
+      const endpoint = (port: number) => ({ endpoint: `http://127.0.0.1:${port}`, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const before = new DynamoDBClient(endpoint(first.ports.dynamodb));
+      await waitTerminal(before, config, new Set(keys), options.terminalBoundMs);
+      const statusesBefore = new Map((await snapshot(before, config)).orders.map((order) => [order.orderId as string, order.status as string]));
+      before.destroy();
+      await first.interrupt();
+      rmSync(path.join(dir, 'stream-checkpoints.json'), { force: true });
+      if (forgetExecutions) rmSync(path.join(dir, 'step-functions'), { recursive: true, force: true });
+      const second = await startCloudProcess({ ...base, ports: first.ports });
+      const sfn = new SFNClient(endpoint(second.ports.sfn));
+      try {
+        const relayed = () => (second.output().match(/→ outboxRelay/g) ?? []).length;
+        const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.[0]?.stateMachineArn;
+        await pollUntil(
+          async () => relayed() >= keys.length && (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine, statusFilter: 'RUNNING' }))).executions?.length === 0,
+          { timeoutMs: options.terminalBoundMs, intervalMs: 200, description: 'the stream to be delivered again and the sagas to end' },
+        ).catch(() => undefined);
+        const result = await finish(second, name, keys, outcomes, options, [`${relayed()} outbox records re-delivered to the relay`]);
+        const after = new DynamoDBClient(endpoint(second.ports.dynamodb));
+        const changed = (await snapshot(after, config)).orders.filter((order) => statusesBefore.get(order.orderId) !== order.status);
+        after.destroy();
+        const check: Check = {
+          name: 'a replay changes no order',
+          ok: changed.length === 0,
+          detail: `${changed.length} orders changed status${changed.length ? `: ${changed.slice(0, 3).map((o) => `${statusesBefore.get(o.orderId)}→${o.status}`).join(', ')}` : ''}`,
+          needsSolutionChange: forgetExecutions,
+        };
+        return { ...result, checks: [...result.checks, check] };
+      } finally {
+        sfn.destroy();
+        await second.interrupt();
+      }
+    });
 }
 
 /** Seeded transient faults on every saga step, duplicates of each key sent concurrently. */
@@ -151,6 +178,38 @@ export function outage(options: ScenarioOptions): Promise<ScenarioResult> {
       // Terminal here includes the reconciler's work (r1): without it, the orders whose release ran out of retries stay COMPENSATING.
       return { ...result, checks: result.checks.map((check) => (check.name.startsWith('every order terminal') ? { ...check, needsSolutionChange: true } : check)) };
     } finally {
+      await cloud.interrupt();
+    }
+  });
+}
+
+/** Long run: the process must not keep something per order. Growth over the second 1,000 orders, against the issue's 15 MB. */
+export function memory(options: ScenarioOptions): Promise<ScenarioResult> {
+  return withFolder(async (dir) => {
+    const cloud = await startCloudProcess({ persistDir: dir, extraArgs: ['--retry-wait-ms', '0'] });
+    const config = loadServiceConfig({ stage: 'local' });
+    const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${cloud.ports.dynamodb}`, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const rss: number[] = [];
+      const keys: string[] = [];
+      const outcomes: OrderOutcome[] = [];
+      for (const round of [1, 2]) {
+        const batch = keysFor(`memory${round}`, options.seed, 1000);
+        keys.push(...batch);
+        outcomes.push(...(await runLoad({ apiUrl: cloud.apiUrl, keys: batch, seed: options.seed + round, concurrency: options.concurrency })));
+        await waitTerminal(dynamodb, config, new Set(batch), options.terminalBoundMs);
+        rss.push(cloud.rssMb() ?? Number.NaN);
+      }
+      const result = await finish(cloud, 'memory over 2,000 orders', keys, outcomes, options, [`resident memory after 1,000 orders ${rss[0].toFixed(0)} MB, after 2,000 ${rss[1].toFixed(0)} MB`]);
+      const growth = rss[1] - rss[0];
+      const check: Check = {
+        name: 'at most 15 MB more per further 1,000 orders',
+        ok: Number.isNaN(growth) || growth <= 15,
+        detail: Number.isNaN(growth) ? 'not measured (no /proc on this system)' : `grew ${growth.toFixed(1)} MB`,
+      };
+      return { ...result, checks: [...result.checks, check] };
+    } finally {
+      dynamodb.destroy();
       await cloud.interrupt();
     }
   });
