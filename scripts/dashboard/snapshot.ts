@@ -84,7 +84,7 @@ export async function takeSnapshot(cloud: LocalCloud, documents: DynamoDBDocumen
       return { key: seen?.key, id: String(item.id), status: String(item.status), expiration: item.expiration === undefined ? undefined : Number(item.expiration), requests: seen?.outcomes ?? [] };
     });
   const executions = cloud.stateMachineArns
-    .flatMap((arn) => cloud.stepFunctions.listExecutions(arn))
+    .flatMap((arn) => cloud.stepFunctions.listExecutions(arn, { maxResults: MAX_EXECUTIONS }).items)
     .slice(0, MAX_EXECUTIONS)
     .map(executionView);
   return { at: new Date().toISOString(), orders, outbox, failures, idempotency, executions, faults: faults.plan(), faultSteps: faults.steps };

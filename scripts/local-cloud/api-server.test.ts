@@ -112,3 +112,27 @@ describe('the local API Gateway server', () => {
     expect((await fetch(`${server.url}/orders/1`)).status).toBe(200);
   });
 });
+
+describe('request bodies over the limit', () => {
+  it('are refused with 413 while still arriving, before the upload ends', async () => {
+    const logs: ApiRequestLog[] = [];
+    const server = await startApiServer({ routes, stage: 'test', port: 0, maxBodyBytes: 16 * 1024, onRequest: (log) => logs.push(log), invoke: async () => ({ statusCode: 201, body: '{}' }) });
+    try {
+      // A body that never ends: only an answer given while reading can arrive.
+      const endless = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(new Uint8Array(4096).fill(120));
+          return new Promise((resolve) => setTimeout(resolve, 5));
+        },
+      });
+      const controller = new AbortController();
+      const response = await fetch(`${server.url}/orders`, { method: 'POST', body: endless, duplex: 'half', signal: controller.signal } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ message: 'Request Too Long' });
+      controller.abort();
+      expect(logs[0].gatewayError).toMatch(/over 16384 bytes/);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -17,7 +17,8 @@ import { listenOn } from './ports';
  *   which is famously confusing; locally we say what is wrong);
  * - the function throws, times out or returns something that is not a proxy
  *   result: 502 `{"message": "Internal server error"}`, exactly as API Gateway;
- * - a body over 10 MB (API Gateway's payload limit): 413.
+ * - a body over the limit (API Gateway's 10 MB; the local cloud passes the
+ *   order API's 16 KB): 413, answered while the body is still arriving.
  * The server keeps serving after each of them.
  */
 export interface ApiRequestLog {
@@ -63,17 +64,31 @@ class BodyTooLargeError extends Error {
   }
 }
 
+/**
+ * Reads the body, refusing it as soon as it passes the limit: the bytes past
+ * the limit are never kept, and the 413 goes out without waiting for a slow
+ * or endless upload to finish (the rest is read and dropped, so the client,
+ * still sending, reads the answer instead of a reset connection).
+ */
 function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      request.resume();
+      return reject(new BodyTooLargeError());
+    }
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) tooLarge = true; // keep draining so the client reads our 413
-      else chunks.push(chunk);
-    });
-    request.on('end', () => (tooLarge ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+      if (size <= limit) return void chunks.push(chunk);
+      request.off('data', onData);
+      chunks.length = 0;
+      request.resume();
+      reject(new BodyTooLargeError());
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
 }
@@ -96,7 +111,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     try {
       body = await readBody(request, limit);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return { response: jsonResponse(413, { message: 'Request Too Long' }), log: { gatewayError: 'body over 10 MB' } };
+      if (error instanceof BodyTooLargeError) return { response: jsonResponse(413, { message: 'Request Too Long' }), log: { gatewayError: `body over ${limit} bytes, refused while reading` } };
       throw error;
     }
     const match = matchRoute(options.routes, method, url.pathname);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -86,4 +87,44 @@ export function readFailureQueue(file: string): OnFailureMessage[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as OnFailureMessage);
+}
+
+export interface FailedBatchContext {
+  readonly functionArn: string;
+  readonly streamArn: string;
+  readonly shardId: string;
+  /** Epoch milliseconds. */
+  readonly now: number;
+}
+
+/** The message Lambda sends to an on-failure destination for a batch it gave up on. */
+export function describeFailedBatch(
+  context: FailedBatchContext,
+  records: readonly DynamoDBRecord[],
+  condition: FailureCondition,
+  invokeCount: number,
+  functionError?: string,
+): OnFailureMessage {
+  const first = records[0];
+  const last = records[records.length - 1];
+  const arrival = (record: DynamoDBRecord) => {
+    const seconds = record.dynamodb?.ApproximateCreationDateTime;
+    return seconds === undefined ? undefined : new Date(seconds * 1000).toISOString();
+  };
+  return {
+    requestContext: { requestId: randomUUID(), functionArn: context.functionArn, condition, approximateInvokeCount: invokeCount },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(functionError ? { functionError } : {}) },
+    version: '1.0',
+    timestamp: new Date(context.now).toISOString(),
+    DDBStreamBatchInfo: {
+      shardId: context.shardId,
+      startSequenceNumber: first.dynamodb?.SequenceNumber ?? '',
+      endSequenceNumber: last.dynamodb?.SequenceNumber ?? '',
+      approximateArrivalOfFirstRecord: arrival(first),
+      approximateArrivalOfLastRecord: arrival(last),
+      batchSize: records.length,
+      streamArn: context.streamArn,
+    },
+    records,
+  };
 }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ApiRequestLog } from './api-server';
+import { KnownOrders } from './known-orders';
+import type { SchedulerEvent } from './scheduler';
 import type { PollerEvent } from './stream-poller';
 import type { HistoryEvent, LocalExecution } from './step-functions';
 
@@ -21,11 +23,22 @@ export interface HopLogOptions {
   readonly write: (line: string) => void;
   readonly color?: boolean;
   readonly now?: () => Date;
+  /** Orders seen created (default: the newest 10,000, in memory). `--persist` passes one kept on disk. */
+  readonly knownOrders?: KnownOrders;
+  /** Reads the order's real status when a saga ends (the local cloud plugs in its orders table). */
+  readonly lookupOrder?: (orderId: string) => Promise<OrderView | undefined>;
+}
+
+export interface OrderView {
+  readonly status: string;
+  readonly failureReason?: string;
+  /** Set by the saga's FlagNeedsAttention or the reconciler: a person may have to act. */
+  readonly needsAttention?: boolean;
 }
 
 type Tone = 'plain' | 'good' | 'bad' | 'warn' | 'dim';
 
-const COMPONENT_COLORS: Record<string, string> = { api: '36', stream: '35', relay: '34', saga: '33', local: '90' };
+const COMPONENT_COLORS: Record<string, string> = { api: '36', stream: '35', relay: '34', saga: '33', sched: '34', local: '90' };
 const TONE_COLORS: Record<Tone, string | undefined> = { plain: undefined, good: '32', bad: '31', warn: '33', dim: '90' };
 const NO_ORDER = '-'.padEnd(36);
 
@@ -63,10 +76,20 @@ function describeCause(error: unknown, cause: unknown): string {
 }
 
 export class HopLog {
-  /** Orders this process has seen created, so an idempotent replay is told apart from a new write. */
-  private readonly createdOrders = new Set<string>();
+  /** Orders seen created, so an idempotent replay is told apart from a new write. */
+  private readonly createdOrders: KnownOrders;
 
-  constructor(private readonly options: HopLogOptions) {}
+  private lookupOrder?: (orderId: string) => Promise<OrderView | undefined>;
+
+  constructor(private readonly options: HopLogOptions) {
+    this.createdOrders = options.knownOrders ?? new KnownOrders();
+    this.lookupOrder = options.lookupOrder;
+  }
+
+  /** The local cloud plugs in its orders table once DynamoDB is up. */
+  useOrderLookup(lookup: (orderId: string) => Promise<OrderView | undefined>): void {
+    this.lookupOrder ??= lookup;
+  }
 
   private paint(code: string | undefined, text: string): string {
     return this.options.color && code ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -111,6 +134,23 @@ export class HopLog {
     }
     const detail = typeof body.message === 'string' ? `: ${shorten(String(body.message))}` : '';
     this.line('api', orderId, `${head}${body.error ? ` ${body.error}` : ''}${detail}`, tone);
+  }
+
+  private async terminal(execution: LocalExecution, event: HistoryEvent, orderId: string | undefined): Promise<void> {
+    let order: OrderView | undefined;
+    try {
+      order = orderId && this.lookupOrder ? await this.lookupOrder(orderId) : undefined;
+    } catch {
+      order = undefined; // the log says what the history says, never fails
+    }
+    const { message, tone } = describeOutcome(execution, event, order);
+    this.line('saga', orderId, message, tone);
+  }
+
+  schedule(event: SchedulerEvent): void {
+    if (event.type === 'invoked') this.line('sched', undefined, `${event.functionName} invoked (${event.expression})`, 'dim');
+    else if (event.type === 'skipped') this.line('sched', undefined, `${event.functionName} not invoked: ${event.reason}`, 'warn');
+    else this.line('sched', undefined, `${event.functionName} failed: ${shorten(event.error.message)}`, 'bad');
   }
 
   poller(functionName: string, event: PollerEvent): void {
@@ -194,29 +234,48 @@ export class HopLog {
               ? 'retries exhausted: flagging the order for a person'
               : 'caught';
       this.line('saga', orderId, `${details.stateCaughtEventDetails.name}: error caught → ${next} (${meaning})`, 'warn');
-    } else if (event.type === 'ExecutionSucceeded') {
-      // The saga's result says what happened to the order (solution/serverless.yml:
-      // a business failure SUCCEEDS with outcome FAILED; a replay with ALREADY_FINISHED).
-      const outcome = parseJson(execution.output)?.outcome;
-      if (outcome?.status === 'FAILED') {
-        const reason = outcome.reason ?? failureReason(execution) ?? 'see the order';
-        this.line('saga', orderId, `✘ order FAILED: ${shorten(reason)} (compensations ran)`, 'bad');
-      } else if (outcome?.status === 'ALREADY_FINISHED') {
-        this.line('saga', orderId, 'order already finished: this run changed nothing');
-      } else {
-        this.line('saga', orderId, '✔ order COMPLETED', 'good');
-      }
-    } else if (event.type === 'ExecutionFailed') {
-      const reason = failureReason(execution) ?? describeCause(execution.error, execution.cause);
-      if (execution.error === 'OrderNeedsAttention') {
-        this.line('saga', orderId, '⚠ order NEEDS ATTENTION: a step that must not give up ran out of retries; the reconciler keeps trying', 'bad');
-      } else {
-        this.line('saga', orderId, `✘ execution FAILED: ${shorten(reason)}`, 'bad');
-      }
+    } else if (event.type === 'ExecutionRedriven') {
+      this.line('relay', orderId, `saga re-driven from the start (redrive ${details.executionRedrivenEventDetails?.redriveCount ?? '?'}): every step is idempotent`, 'warn');
+    } else if (event.type === 'ExecutionSucceeded' || event.type === 'ExecutionFailed') {
+      void this.terminal(execution, event, orderId);
     } else if (event.type === 'ExecutionAborted' || event.type === 'ExecutionTimedOut') {
       this.line('saga', orderId, `✘ execution ${event.type === 'ExecutionAborted' ? 'aborted' : 'timed out'}`, 'bad');
     }
   }
+}
+
+/** What the saga's end means for the order, in one line: its real status, loud when a person must act. */
+export function describeOutcome(execution: LocalExecution, event: HistoryEvent, order: OrderView | undefined): { message: string; tone: Tone } {
+  const failedBy = event.type === 'ExecutionFailed' ? unfinishedState(execution) : undefined;
+  const outcome = event.type === 'ExecutionSucceeded' ? parseJson(execution.output)?.outcome : undefined;
+  const reason = shorten(outcome?.reason ?? order?.failureReason ?? failureReason(execution) ?? describeCause(execution.error, execution.cause));
+  const status = order?.status;
+  // The saga's NeedsAttention Fail state, the order's flag, or a Task that gave up with the order
+  // not terminal: a person (or the reconciler) must act, so this line must never read as "done".
+  if (execution.error === 'OrderNeedsAttention' || order?.needsAttention || (failedBy && status !== 'FAILED' && status !== 'COMPLETED')) {
+    const where = failedBy ? `${failedBy} ran out of retries` : 'a step that must not give up ran out of retries';
+    return { message: `‼ order NEEDS ATTENTION${status ? ` (status ${status})` : ''}: ${where}: ${reason}. It may still be charged or hold stock; the reconciler keeps trying`, tone: 'bad' };
+  }
+  if (event.type === 'ExecutionSucceeded') {
+    // A business failure SUCCEEDS with outcome FAILED (solution/serverless.yml); a replay with ALREADY_FINISHED.
+    if (outcome?.status === 'FAILED') return { message: `✘ order FAILED: ${reason} (compensations ran)`, tone: 'bad' };
+    if (outcome?.status === 'ALREADY_FINISHED') return { message: `order already ${status ?? 'finished'}: this run changed nothing`, tone: 'dim' };
+    return status === undefined || status === 'COMPLETED' ? { message: '✔ order COMPLETED', tone: 'good' } : { message: `saga ended; order status ${status}`, tone: 'warn' };
+  }
+  return { message: `✘ execution FAILED: ${reason}${status ? `; the order is ${status}` : ''}`, tone: 'bad' };
+}
+
+/** The Task whose failure ended the execution (not a Fail state reached by design), if any. */
+function unfinishedState(execution: LocalExecution): string | undefined {
+  for (const event of [...execution.history].reverse()) {
+    if (event.type === 'FailStateEntered') return undefined;
+    if (event.type === 'TaskFailed') {
+      const state = String((event as Record<string, any>).taskFailedEventDetails?.resource);
+      if (lastEnteredType(execution, state) === 'FailStateEntered') return undefined;
+      return state;
+    }
+  }
+  return undefined;
 }
 
 function previousEvent(execution: LocalExecution, event: HistoryEvent): HistoryEvent | undefined {

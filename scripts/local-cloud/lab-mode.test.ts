@@ -7,6 +7,7 @@ import { loadLabs } from '../labs/manifest';
 import { REPO_ROOT } from './local-cloud';
 import { pollUntil } from './poll';
 import { freePort } from './ports';
+import { ownEngineEnvironment } from '../test-support/own-engine-env';
 
 /**
  * `npm start -- --lab N` runs the learner's lab files over solution/src in
@@ -32,7 +33,7 @@ async function start(args: string[]): Promise<Running> {
   const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort() };
   const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type ApiRequestLog, type ApiServer, startApiServer } from './api-server';
 import { buildRoutes, type Route } from './api-routes';
 import { applyEnvironment, localAwsEnvironment } from './aws-env';
@@ -14,6 +15,8 @@ import { LocalLambdaRuntime } from './lambda-runtime';
 import { functionEnvironment, lambdaArn, resolveLocalValue, stateMachineArn } from './local-arns';
 import { DEFAULT_PORTS, assertPortFree } from './ports';
 import { type ServiceConfig, ServerlessConfigError, type StreamEventConfig, loadServiceConfig, tableNameOf } from './serverless-config';
+import { FileExecutionStore } from './execution-store';
+import { LocalScheduler, type Timer } from './scheduler';
 import { type HistoryEvent, type LocalExecution, LocalStepFunctions } from './step-functions';
 import { startStepFunctionsServer } from './step-functions-server';
 import { type CheckpointStore, FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints';
@@ -55,6 +58,14 @@ export interface LocalCloudOptions {
   readonly stateMachineRetryWaitMs?: number;
   readonly streamPollIntervalMs?: number;
   readonly streamRetryDelayMs?: (retry: number) => number;
+  /** Ctrl-C: how long running sagas get to finish before the engine stops (default 10 s); the rest resume next start with --persist. */
+  readonly drainTimeoutMs?: number;
+  /** Run every function with a `schedule` event this often instead of its own rate (demos, tests). */
+  readonly scheduleIntervalMs?: number;
+  /** The scheduler's clock (tests inject one). */
+  readonly scheduleTimer?: Timer;
+  /** Bodies larger than this are refused with 413 while being read (default 16 KB). */
+  readonly maxBodyBytes?: number;
   /** Show the handlers' Powertools JSON logs. */
   readonly verbose?: boolean;
   /** Extra environment for the handlers (overrides serverless.yml). */
@@ -85,9 +96,14 @@ export interface LocalCloud {
   readonly routes: readonly Route[];
   readonly sfnEndpoint: string;
   readonly dynamodbEndpoint: string;
+  /** Set when the DynamoDB Local this started listens beyond 127.0.0.1: what that means, for the banner. */
+  readonly dynamodbExposureWarning?: string;
   readonly stateMachineArns: readonly string[];
   readonly stepFunctions: LocalStepFunctions;
   readonly pollers: readonly StreamPoller[];
+  readonly scheduler: LocalScheduler;
+  /** Executions found RUNNING in --persist data at start and re-driven. */
+  readonly resumedExecutions: number;
   readonly failureQueues: readonly FailureQueueInfo[];
   /** True when the inventory was seeded now (false: persisted data was kept). */
   readonly seeded: boolean;
@@ -96,6 +112,14 @@ export interface LocalCloud {
   killEngine(): void;
 }
 
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+/**
+ * No order body needs more than 16 KB (the handler refuses more with a 400
+ * naming the field). Locally the API stops reading there, so a huge upload
+ * never sits in this long-running process's memory; on AWS, API Gateway
+ * accepts up to 10 MB and the handler answers.
+ */
+export const LOCAL_MAX_BODY_BYTES = 16 * 1024;
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, '.local-cloud');
 
@@ -112,7 +136,8 @@ function prepare(options: LocalCloudOptions) {
   const where = options.configFile ?? 'solution/serverless.yml';
   try {
     const runtime = new LocalLambdaRuntime(config, { codeRoot: options.codeRoot, failOnUnfinishedTodo: options.failOnUnfinishedTodo });
-    const stepFunctions = new LocalStepFunctions(config, runtime, { retryIntervalMs: options.stateMachineRetryWaitMs });
+    const store = options.persistDir ? new FileExecutionStore(path.join(path.resolve(options.persistDir), 'step-functions')) : undefined;
+    const stepFunctions = new LocalStepFunctions(config, runtime, { retryIntervalMs: options.stateMachineRetryWaitMs, store });
     const routes = buildRoutes(config);
     const environment = functionEnvironment(config);
     const mappings: StreamMapping[] = [];
@@ -183,14 +208,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const sfnServer = await startStepFunctionsServer(stepFunctions, sfnPort);
     stops.push(async () => {
-      // Let running sagas reach a state boundary; they are in-process and end with it anyway.
-      await withDeadline(stepFunctions.idle(), 2000);
+      // Sagas run in this process: give them time to end before DynamoDB Local stops under them.
+      // What does not end in time stays RUNNING in the store; with --persist the next start re-drives it.
+      const { interrupted } = await stepFunctions.drain(options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+      if (interrupted > 0) {
+        options.log?.info(`${interrupted} saga(s) still running at stop: ${persistDir ? 'kept, re-driven at the next start' : 'lost (no --persist)'}`, 'warn');
+      }
       await sfnServer.close();
     });
     stepFunctions.onEvent((execution, event) => events.emit('saga', execution, event));
     if (options.log) {
       const log = options.log;
       stepFunctions.onEvent((execution, event) => log.saga(execution, event));
+      const orders = DynamoDBDocumentClient.from(dynamodb);
+      const ordersTable = tableNameOf(config, 'OrdersTable');
+      log.useOrderLookup(async (orderId) => {
+        const { Item } = await orders.send(new GetCommand({ TableName: ordersTable, Key: { orderId }, ConsistentRead: true }));
+        return Item ? { status: String(Item.status), failureReason: Item.failureReason, needsAttention: Item.needsAttention === true } : undefined;
+      });
     }
 
     applyEnvironment({
@@ -236,10 +271,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       stops.push(() => withDeadline(poller.stop(), 3000));
     }
 
+    // Before the API opens: sagas a crash or a stop interrupted continue first.
+    const resumed = stepFunctions.resumeInterrupted();
+    if (resumed.length > 0) options.log?.info(`re-driving ${resumed.length} saga(s) that were running when the local cloud last stopped`, 'warn');
+
+    const scheduler = new LocalScheduler({
+      config,
+      invoke: (functionName, event) => runtime.invoke(functionName, event),
+      intervalMs: options.scheduleIntervalMs,
+      timer: options.scheduleTimer,
+      onEvent: options.log ? (event) => options.log?.schedule(event) : undefined,
+    });
+    scheduler.start();
+    stops.push(() => withDeadline(scheduler.stop(), 5000));
+
     const api: ApiServer = await startApiServer({
       routes,
       stage: config.stage,
       port: apiPort,
+      maxBodyBytes: options.maxBodyBytes ?? LOCAL_MAX_BODY_BYTES,
       invoke: (functionName, event) => runtime.invoke(functionName, event),
       onRequest: (request) => {
         options.log?.api(request);
@@ -256,9 +306,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       routes,
       sfnEndpoint: sfnServer.endpoint,
       dynamodbEndpoint,
+      ...(engine?.exposureWarning ? { dynamodbExposureWarning: engine.exposureWarning } : {}),
       stateMachineArns: config.stateMachines.map((machine) => stateMachineArn(config, machine.name)),
       stepFunctions,
       pollers,
+      scheduler,
+      resumedExecutions: resumed.length,
       failureQueues,
       seeded,
       stop: stopAll,

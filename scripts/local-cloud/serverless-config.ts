@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, type Tags } from 'yaml';
+import { parseScheduleExpression, type ScheduleExpression } from './schedule-expression';
 
 /**
  * Reads solution/serverless.yml, the single source of truth, so the local
@@ -43,6 +44,14 @@ export interface StreamEventConfig {
   readonly onFailureArn?: unknown;
 }
 
+/** A `schedule` event: the function runs at this rate (EventBridge Scheduler / rule). */
+export interface ScheduleEventConfig {
+  readonly expression: ScheduleExpression;
+  readonly enabled: boolean;
+  /** The event the function receives instead of the default Scheduled Event. */
+  readonly input?: unknown;
+}
+
 export interface FunctionConfig {
   readonly name: string;
   /** e.g. `src/handlers/create-order.handler`, relative to the solution folder. */
@@ -51,6 +60,7 @@ export interface FunctionConfig {
   readonly environment: Record<string, unknown>;
   readonly httpEvents: readonly HttpEventConfig[];
   readonly streamEvents: readonly StreamEventConfig[];
+  readonly scheduleEvents: readonly ScheduleEventConfig[];
 }
 
 export interface TableConfig {
@@ -195,6 +205,7 @@ function toServiceConfig(raw: Record<string, any>, stage: string, region: string
           maximumRecordAgeInSeconds: stream.maximumRecordAgeInSeconds,
           onFailureArn: stream.destinations?.onFailure?.arn,
         })),
+      scheduleEvents: events.filter((event) => event.schedule !== undefined).flatMap((event, index) => scheduleEvents(event.schedule, `${file}: functions.${name}.events[schedule ${index + 1}]`)),
     };
   }
   const tables = Object.entries(resources)
@@ -208,6 +219,24 @@ function toServiceConfig(raw: Record<string, any>, stage: string, region: string
     definition: machine.definition,
   }));
   return { service: String(raw.service), stage, region, functions, tables, stateMachines, resources };
+}
+
+/** `schedule: rate(5 minutes)` or `schedule: { rate: [rate(5 minutes)] | rate(...), enabled, input }`. */
+function scheduleEvents(raw: unknown, where: string): ScheduleEventConfig[] {
+  const parse = (text: unknown) => {
+    try {
+      return parseScheduleExpression(String(text), where);
+    } catch (error) {
+      throw new ServerlessConfigError((error as Error).message);
+    }
+  };
+  if (typeof raw === 'string') return [{ expression: parse(raw), enabled: true }];
+  if (!raw || typeof raw !== 'object') throw new ServerlessConfigError(`${where}: expected a rate()/cron() string or an object with a rate`);
+  const event = raw as { rate?: unknown; enabled?: unknown; input?: unknown };
+  const rates = Array.isArray(event.rate) ? event.rate : [event.rate];
+  if (rates.length === 0 || rates.some((rate) => rate === undefined)) throw new ServerlessConfigError(`${where}: rate is missing`);
+  const enabled = event.enabled === undefined ? true : event.enabled !== false && event.enabled !== 'false';
+  return rates.map((rate) => ({ expression: parse(rate), enabled, input: event.input }));
 }
 
 /** The table name a `Fn::GetAtt`/`Ref` to a table resource stands for. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError, checkStage, parseArgs } from '../cli-args';
 import { DEFAULT_DASHBOARD_PORT } from '../dashboard/defaults';
 import { type Lab, findLab, loadLabs } from '../labs/manifest';
+import { ENDPOINT_VARIABLE, InvalidDynamoDbEndpointError, externalDynamoDbEndpoint } from './dynamodb-endpoint';
 import { DEFAULT_PORTS } from './ports';
 import { SERVERLESS_FILE } from './serverless-config';
 
@@ -15,11 +16,20 @@ Options:
   --api-port <port>        the API (API Gateway) port (default ${DEFAULT_PORTS.api})
   --sfn-port <port>        the Step Functions endpoint port (default ${DEFAULT_PORTS.sfn})
   --dynamodb-port <port>   the DynamoDB Local port (default ${DEFAULT_PORTS.dynamodb})
+  --dynamodb-endpoint <url>
+                           use a DynamoDB Local that is already running (e.g. the
+                           Docker route) instead of starting one with Java;
+                           the same as setting ${ENDPOINT_VARIABLE}
   --dashboard-port <port>  the live dashboard's port (default ${DEFAULT_DASHBOARD_PORT}, on 127.0.0.1 only)
   --no-dashboard           do not serve the dashboard
   --persist <dir>          keep data in <dir> between runs (default: in memory)
   --retry-wait-ms <ms>     wait before each state machine retry (default 200)
   --real-retry-waits       wait as the Retry policies in serverless.yml say
+  --schedule-interval-ms <ms>
+                           run functions with a schedule event this often
+                           (default: their rate() / cron() in serverless.yml)
+  --drain-ms <ms>          at Ctrl-C, how long running sagas get to finish
+                           (default 10000; with --persist the rest resume next start)
   --stage <name>           stage used in resource names (default local)
   --config <file>          the serverless.yml to run (default solution/serverless.yml)
   --lab <N>                run YOUR code of lab N: the files in its folder's src/
@@ -35,16 +45,22 @@ serverless.yml (e.g. FAULT_INJECTION='{"processPayment":{"firstAttempts":2}}').`
 
 /** State machine Retry waits locally, unless --real-retry-waits: a demo should not sit idle for 30 s. */
 export const DEFAULT_RETRY_WAIT_MS = 200;
+/** Ctrl-C waits this long for running sagas (they are in-process; DynamoDB Local stops next). */
+export const DEFAULT_DRAIN_MS = 10_000;
 export const PASSED_THROUGH_ENVIRONMENT = ['FAULT_INJECTION', 'PAYMENT_DECLINE_ABOVE_CENTS'];
 
 export interface StartArgs {
   readonly apiPort: number;
   readonly sfnPort: number;
   readonly dynamodbPort: number;
+  /** An already running DynamoDB Local (--dynamodb-endpoint, else SDP_DYNAMODB_ENDPOINT); none: start one. */
+  readonly dynamodbEndpoint?: string;
   /** Undefined: --no-dashboard. */
   readonly dashboardPort?: number;
   readonly persistDir?: string;
   readonly retryWaitMs?: number;
+  readonly scheduleIntervalMs?: number;
+  readonly drainMs: number;
   readonly stage: string;
   readonly configFile: string;
   /** --lab N: the lab whose files run over solution/src; undefined runs solution/ alone. */
@@ -69,18 +85,31 @@ function labNamed(raw: string): Lab {
   return lab;
 }
 
-export function parseStartArgs(argv: readonly string[]): StartArgs {
+/** The option wins over the variable; either is checked the same way (a typo fails here, named). */
+function dynamodbEndpointOf(option: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return externalDynamoDbEndpoint(option === undefined ? env : { [ENDPOINT_VARIABLE]: option });
+  } catch (error) {
+    if (error instanceof InvalidDynamoDbEndpointError) throw new UsageError(option === undefined ? error.message : error.message.replace(ENDPOINT_VARIABLE, '--dynamodb-endpoint'));
+    throw error;
+  }
+}
+
+export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): StartArgs {
   const { values, flags } = parseArgs(argv, {
-    values: ['api-port', 'sfn-port', 'dynamodb-port', 'dashboard-port', 'persist', 'retry-wait-ms', 'stage', 'config', 'lab', 'code-root'],
+    values: ['api-port', 'sfn-port', 'dynamodb-port', 'dynamodb-endpoint', 'dashboard-port', 'persist', 'retry-wait-ms', 'schedule-interval-ms', 'drain-ms', 'stage', 'config', 'lab', 'code-root'],
     flags: ['real-retry-waits', 'no-dashboard', 'verbose', 'help'],
   });
   const args: StartArgs = {
     apiPort: integer('api-port', values['api-port'], DEFAULT_PORTS.api, 1, 65535),
     sfnPort: integer('sfn-port', values['sfn-port'], DEFAULT_PORTS.sfn, 1, 65535),
     dynamodbPort: integer('dynamodb-port', values['dynamodb-port'], DEFAULT_PORTS.dynamodb, 1, 65535),
+    dynamodbEndpoint: dynamodbEndpointOf(values['dynamodb-endpoint'], env),
     dashboardPort: flags.has('no-dashboard') ? undefined : integer('dashboard-port', values['dashboard-port'], DEFAULT_DASHBOARD_PORT, 1, 65535),
     persistDir: values.persist,
     retryWaitMs: flags.has('real-retry-waits') ? undefined : integer('retry-wait-ms', values['retry-wait-ms'], DEFAULT_RETRY_WAIT_MS, 0, 600_000),
+    scheduleIntervalMs: values['schedule-interval-ms'] === undefined ? undefined : integer('schedule-interval-ms', values['schedule-interval-ms'], 0, 100, 86_400_000),
+    drainMs: integer('drain-ms', values['drain-ms'], DEFAULT_DRAIN_MS, 0, 600_000),
     stage: checkStage(values.stage ?? 'local'),
     configFile: values.config ? path.resolve(values.config) : SERVERLESS_FILE,
     ...(values.lab !== undefined ? { lab: labNamed(values.lab) } : {}),

@@ -9,6 +9,7 @@ import { WATCHDOG_MARKER } from './orphan-guard';
 import { pollUntil } from './poll';
 import { freePort } from './ports';
 import { parseStartArgs } from './start-args';
+import { ownEngineEnvironment } from '../test-support/own-engine-env';
 
 /**
  * `npm start` as a learner meets it: clear messages instead of stack traces
@@ -24,7 +25,7 @@ interface Finished {
 }
 
 /** Runs start.ts the way npm does (through tsx), without npm's own noise. */
-function runStart(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
+function runStart(args: string[], env: NodeJS.ProcessEnv = ownEngineEnvironment()): Promise<Finished> {
   return new Promise((resolve) => {
     // No dashboard: these runs are about the other ports, and 3001 may be taken by someone's npm start.
     const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--no-dashboard'], { cwd: REPO_ROOT, env });
@@ -84,7 +85,7 @@ describe('npm start when something is in the way', () => {
       busyPort: runStart(['--api-port', String(ports.busy), '--sfn-port', String(ports.busy + 2), '--dynamodb-port', String(ports.dynamodb)]),
       invalidYaml: runStart([...freePorts, '--config', invalidYaml]),
       // A PATH with no java on it (node itself is run by absolute path).
-      noJava: runStart(freePorts, { ...process.env, PATH: tempDir }),
+      noJava: runStart(freePorts, ownEngineEnvironment(process.env, { PATH: tempDir })),
     };
   });
   afterAll(async () => {
@@ -183,7 +184,7 @@ unixOnly('npm start and Ctrl-C (Unix process groups and signals; skipped on nati
       cwd: REPO_ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
     });
     const groupId = npm.pid as number;
     let output = '';

@@ -13,6 +13,7 @@ import { listFiles } from '../labs/lab-tree';
 import { installCodeOverlay } from '../labs/node-resolve-hook';
 import { JavaMissingError } from './dynamodb-local';
 import { HopLog } from './hop-log';
+import { KnownOrders } from './known-orders';
 import { DEFAULT_STATE_DIR, type LocalCloud, startLocalCloud } from './local-cloud';
 import { PortInUseError, assertPortFree, nextFreePort } from './ports';
 import { ServerlessConfigError, tableNameOf } from './serverless-config';
@@ -52,7 +53,8 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
   const sfn = localhost(cloud.sfnEndpoint);
   const dynamodb = localhost(cloud.dynamodbEndpoint);
   const machine = cloud.stateMachineArns[0];
-  const storage = args.persistDir ? `data kept in ${relative(path.resolve(args.persistDir))}${cloud.seeded ? '' : ' (existing data)'}` : 'in memory: data is gone when you stop';
+  const ownStorage = args.persistDir ? `data kept in ${relative(path.resolve(args.persistDir))}${cloud.seeded ? '' : ' (existing data)'}` : 'in memory: data is gone when you stop';
+  const storage = args.dynamodbEndpoint ? 'yours (--dynamodb-endpoint / SDP_DYNAMODB_ENDPOINT): started and kept by you' : ownStorage;
   const retries = args.retryWaitMs === undefined ? 'as in serverless.yml' : `${args.retryWaitMs} ms (shortened; --real-retry-waits for the real ones)`;
   const routes = cloud.routes.map((route) => `${route.method} ${route.resource}`).join(', ');
   const lines = [
@@ -64,8 +66,13 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
     ...(dashboard ? [`  Dashboard                ${dashboard.url}   live orders, outbox, idempotency keys and sagas`] : []),
     `  Step Functions endpoint  ${sfn}   saga retry waits: ${retries}`,
     `  DynamoDB Local           ${dynamodb}   ${storage}`,
+    ...(cloud.dynamodbExposureWarning ? [`  ⚠ ${cloud.dynamodbExposureWarning}`] : []),
     ...cloud.pollers.map((poller) => `  Stream poller            outbox stream → ${poller.functionName}`),
     ...cloud.failureQueues.map((queue) => `  On-failure destination   ${relative(queue.file)}`),
+    ...cloud.scheduler.functions.map(
+      ({ functionName, schedule }) => `  Schedule                 ${functionName} every ${args.scheduleIntervalMs === undefined ? schedule.expression.text : `${args.scheduleIntervalMs} ms (--schedule-interval-ms)`}`,
+    ),
+    ...(cloud.resumedExecutions > 0 ? [`  Resumed                  ${cloud.resumedExecutions} saga(s) interrupted by the last stop, re-driven from the start`] : []),
     '',
     'Try it:',
     `  curl -s -X POST ${api}/orders \\`,
@@ -113,14 +120,19 @@ async function main(): Promise<void> {
     return;
   }
 
-  const log = new HopLog({ write: (line) => process.stdout.write(`${line}\n`), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+  const log = new HopLog({
+    write: (line) => process.stdout.write(`${line}\n`),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    // With --persist the hop log remembers created orders across restarts: a retry after a crash is a replay.
+    knownOrders: new KnownOrders(10_000, args.persistDir ? path.join(path.resolve(args.persistDir), 'hop-log-orders.txt') : undefined),
+  });
   let cloud: LocalCloud | undefined;
   let dashboard: Dashboard | undefined;
   /** When the first stop signal arrived (0: none yet). */
   let stopRequestedAt = 0;
 
   async function stop(exitCode: number): Promise<void> {
-    console.log('\nStopping the local cloud…');
+    console.log(`\nStopping the local cloud… (running sagas get ${(args.drainMs / 1000).toFixed(0)} s to finish; Ctrl-C again to stop now)`);
     await dashboard?.close();
     await cloud?.stop();
     console.log('Stopped: API, Step Functions, stream poller and DynamoDB Local are down.');
@@ -165,10 +177,13 @@ async function main(): Promise<void> {
       apiPort: args.apiPort,
       sfnPort: args.sfnPort,
       dynamodbPort: args.dynamodbPort,
+      ...(args.dynamodbEndpoint ? { dynamodbEndpoint: args.dynamodbEndpoint } : {}),
       persistDir: args.persistDir,
       stateDir: DEFAULT_STATE_DIR,
       ...(args.codeRoot ? { codeRoot: args.codeRoot, failOnUnfinishedTodo: true } : {}),
       stateMachineRetryWaitMs: args.retryWaitMs,
+      scheduleIntervalMs: args.scheduleIntervalMs,
+      drainTimeoutMs: args.drainMs,
       verbose: args.verbose,
       environment,
       log,

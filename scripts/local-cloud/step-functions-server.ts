@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { listenOn } from './ports';
+import { PagingError, pageOf } from './paging';
 import { type LocalExecution, type LocalStepFunctions, StepFunctionsApiError } from './step-functions';
 
 /**
@@ -22,6 +23,9 @@ function describe(execution: LocalExecution) {
     output: execution.output,
     error: execution.error,
     cause: execution.cause,
+    redriveCount: execution.redriveCount,
+    redriveDate: epoch(execution.redriveDate),
+    redriveStatus: ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(execution.status) ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
   };
 }
 
@@ -34,19 +38,37 @@ function operations(service: LocalStepFunctions): Record<string, Operation> {
       return { executionArn: execution.executionArn, startDate: epoch(execution.startDate) };
     },
     DescribeExecution: (body) => describe(service.describeExecution(body.executionArn)),
-    ListExecutions: (body) => ({
-      executions: service
-        .listExecutions(body.stateMachineArn, body.statusFilter)
-        .slice(0, body.maxResults || 1000)
-        .map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: epoch(e.startDate), stopDate: epoch(e.stopDate) })),
-    }),
-    GetExecutionHistory: (body) => {
-      const events = service.describeExecution(body.executionArn).history.map((event) => ({ ...event, timestamp: epoch(event.timestamp) }));
-      return { events: body.reverseOrder ? [...events].reverse() : events };
+    RedriveExecution: (body) => ({ redriveDate: epoch(service.redriveExecution(body.executionArn).redriveDate) }),
+    StopExecution: (body) => ({ stopDate: epoch(service.stopExecution(body.executionArn, { error: body.error, cause: body.cause }).stopDate) }),
+    DescribeStateMachineForExecution: (body) => {
+      const machine = service.describeStateMachineForExecution(body.executionArn);
+      return { ...machine, updateDate: epoch(machine.updateDate) };
     },
-    ListStateMachines: () => ({
-      stateMachines: service.listStateMachines().map((m) => ({ ...m, creationDate: epoch(m.creationDate) })),
-    }),
+    ListExecutions: (body) => {
+      const page = service.listExecutions(body.stateMachineArn, { statusFilter: body.statusFilter, maxResults: body.maxResults, nextToken: body.nextToken });
+      return {
+        executions: page.items.map((e) => ({
+          executionArn: e.executionArn,
+          stateMachineArn: e.stateMachineArn,
+          name: e.name,
+          status: e.status,
+          startDate: epoch(e.startDate),
+          stopDate: epoch(e.stopDate),
+          redriveCount: e.redriveCount,
+          redriveDate: epoch(e.redriveDate),
+        })),
+        nextToken: page.nextToken,
+      };
+    },
+    GetExecutionHistory: (body) => {
+      const page = service.getExecutionHistory(body.executionArn, { maxResults: body.maxResults, nextToken: body.nextToken, reverseOrder: Boolean(body.reverseOrder) });
+      return { events: page.items.map((event) => ({ ...event, timestamp: epoch(event.timestamp) })), nextToken: page.nextToken };
+    },
+    ListStateMachines: (body) => {
+      const machines = service.listStateMachines().map((m) => ({ ...m, creationDate: epoch(m.creationDate) }));
+      const page = pageOf(machines, (m) => m.stateMachineArn, { maxResults: body.maxResults, nextToken: body.nextToken });
+      return { stateMachines: page.items, nextToken: page.nextToken };
+    },
     DescribeStateMachine: (body) => {
       const machine = service.describeStateMachine(body.stateMachineArn);
       return { ...machine, creationDate: epoch(machine.creationDate) };
@@ -79,7 +101,9 @@ export async function startStepFunctionsServer(service: LocalStepFunctions, port
         const text = Buffer.concat(chunks).toString('utf8');
         send(200, operation(text ? JSON.parse(text) : {}));
       } catch (error) {
-        if (error instanceof StepFunctionsApiError) return send(400, { __type: error.name, message: error.message });
+        if (error instanceof StepFunctionsApiError) return send(error.name === 'ServiceUnavailable' ? 503 : 400, { __type: error.name, message: error.message });
+        if (error instanceof PagingError) return send(400, { __type: error.code, message: error.message });
+        if (error instanceof SyntaxError) return send(400, { __type: 'SerializationException', message: error.message });
         send(500, { __type: 'InternalFailure', message: (error as Error).message });
       }
     });

@@ -1,18 +1,14 @@
-import {
-  DescribeStreamCommand,
-  type DynamoDBStreamsClient,
-  GetRecordsCommand,
-  type GetRecordsCommandOutput,
-  GetShardIteratorCommand,
-  type ShardIteratorType,
-} from '@aws-sdk/client-dynamodb-streams';
-import { randomUUID } from 'node:crypto';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { FailureCondition, FailureDestination } from './failure-queue';
+import { type BatchOutcome, classifyResponse, type PollerEvent } from './stream-batch';
+import { describeFailedBatch, type FailureCondition, type FailureDestination } from './failure-queue';
 import { compileFilterPatterns, type RecordFilter } from './filter-patterns';
 import type { StreamEventConfig } from './serverless-config';
 import { type CheckpointStore, MemoryCheckpoints } from './stream-checkpoints';
+import { ShardReader, type ShardState } from './stream-shards';
 import { toLambdaRecord } from './stream-reader';
+
+export { type BatchOutcome, classifyResponse, type FunctionErrorInfo, type PollerEvent } from './stream-batch';
 
 /**
  * A local Lambda event source mapping for one DynamoDB stream: it polls the
@@ -54,87 +50,20 @@ export interface StreamPollerOptions {
   readonly onEvent?: (event: PollerEvent) => void;
 }
 
-export type FunctionErrorInfo = { readonly errorType: string; readonly errorMessage: string };
-
-export type PollerEvent =
-  | { readonly type: 'filtered'; readonly records: readonly DynamoDBRecord[] }
-  | { readonly type: 'invoked'; readonly batch: readonly DynamoDBRecord[]; readonly attempt: number }
-  | { readonly type: 'succeeded'; readonly batch: readonly DynamoDBRecord[] }
-  | {
-      readonly type: 'partial-failure';
-      readonly batch: readonly DynamoDBRecord[];
-      readonly failed: readonly DynamoDBRecord[];
-      readonly retryFrom: DynamoDBRecord;
-    }
-  | { readonly type: 'function-error'; readonly batch: readonly DynamoDBRecord[]; readonly error: FunctionErrorInfo }
-  | { readonly type: 'bisected'; readonly halves: readonly [readonly DynamoDBRecord[], readonly DynamoDBRecord[]] }
-  | { readonly type: 'retrying'; readonly batch: readonly DynamoDBRecord[]; readonly retry: number; readonly maxRetries: number; readonly delayMs: number }
-  | {
-      readonly type: 'gave-up';
-      readonly records: readonly DynamoDBRecord[];
-      readonly condition: FailureCondition;
-      /** Where the description went, or undefined when no destination is configured (the records are dropped). */
-      readonly destination?: string;
-    }
-  | { readonly type: 'poll-error'; readonly error: Error };
-
-/** What one invocation's outcome means for the batch. */
-export type BatchOutcome =
-  | { readonly kind: 'success' }
-  | { readonly kind: 'partial'; readonly retryFromIndex: number; readonly failedIndexes: readonly number[] }
-  | { readonly kind: 'error'; readonly error: FunctionErrorInfo };
-
-/**
- * Reads a function's response the way Lambda does for ReportBatchItemFailures:
- * no list or an empty list is success; an itemIdentifier that is empty, not a
- * string, or not a sequence number of this batch makes the whole batch failed.
- * Without ReportBatchItemFailures the response is ignored.
- */
-export function classifyResponse(response: unknown, batch: readonly DynamoDBRecord[], reportBatchItemFailures: boolean): BatchOutcome {
-  if (!reportBatchItemFailures || response === null || typeof response !== 'object') return { kind: 'success' };
-  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return { kind: 'success' };
-  const invalid: BatchOutcome = {
-    kind: 'error',
-    error: { errorType: 'InvalidBatchItemFailures', errorMessage: `batchItemFailures is not a list of known sequence numbers: ${JSON.stringify(failures)}` },
-  };
-  if (!Array.isArray(failures)) return invalid;
-  if (failures.length === 0) return { kind: 'success' };
-  const indexes: number[] = [];
-  for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    const index = typeof id === 'string' && id !== '' ? batch.findIndex((record) => record.dynamodb?.SequenceNumber === id) : -1;
-    if (index < 0) return invalid;
-    indexes.push(index);
-  }
-  // Records arrive in sequence order, so the lowest failed sequence number is the smallest index.
-  return { kind: 'partial', retryFromIndex: Math.min(...indexes), failedIndexes: [...new Set(indexes)].sort((a, b) => a - b) };
-}
-
-interface ShardState {
-  readonly shardId: string;
-  readonly parentShardId?: string;
-  /** The shard existed when the mapping started (only those honour startingPosition LATEST). */
-  readonly existedAtStart: boolean;
-  iterator?: string;
-  /** The shard is closed and every record in it is done. */
-  finished: boolean;
-}
-
 const DEFAULT_POLL_INTERVAL_MS = 250;
 const defaultRetryDelay = (retry: number) => Math.min(200 * 2 ** (retry - 1), 5000);
 
 export class StreamPoller {
   private readonly filter: RecordFilter;
   private readonly checkpoints: CheckpointStore;
-  private readonly shards = new Map<string, ShardState>();
+  private readonly shards: ShardReader;
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
-  private firstDescribe = true;
 
   constructor(private readonly options: StreamPollerOptions) {
     this.filter = compileFilterPatterns(options.event.filterPatterns, `functions.${options.functionName}.events.stream.filterPatterns`);
     this.checkpoints = options.checkpoints ?? new MemoryCheckpoints();
+    this.shards = new ShardReader({ streamArn: options.streamArn, streams: options.streams, checkpoints: this.checkpoints, startingPosition: options.event.startingPosition });
   }
 
   get functionName(): string {
@@ -164,8 +93,8 @@ export class StreamPoller {
     while (!this.stopped) {
       let readSomething = false;
       try {
-        await this.refreshShards();
-        for (const shard of this.readyShards()) {
+        await this.shards.refreshShards();
+        for (const shard of this.shards.readyShards()) {
           if (this.stopped) break;
           readSomething = (await this.pollShard(shard)) || readSomething;
         }
@@ -194,74 +123,10 @@ export class StreamPoller {
     });
   }
 
-  private async refreshShards(): Promise<void> {
-    let exclusiveStartShardId: string | undefined;
-    do {
-      const { StreamDescription } = await this.options.streams.send(
-        new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
-      );
-      for (const shard of StreamDescription?.Shards ?? []) {
-        if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
-        this.shards.set(shard.ShardId, { shardId: shard.ShardId, parentShardId: shard.ParentShardId, existedAtStart: this.firstDescribe, finished: false });
-      }
-      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
-    } while (exclusiveStartShardId);
-    this.firstDescribe = false;
-  }
-
-  /** Shards whose parent is done (or gone): a child's records come after its parent's, so order is kept. */
-  private readyShards(): ShardState[] {
-    return [...this.shards.values()].filter((shard) => {
-      if (shard.finished) return false;
-      const parent = shard.parentShardId ? this.shards.get(shard.parentShardId) : undefined;
-      return !parent || parent.finished;
-    });
-  }
-
-  private async iteratorFor(shard: ShardState): Promise<string | undefined> {
-    const { streamArn, streams } = this.options;
-    const checkpoint = this.checkpoints.get(streamArn, shard.shardId);
-    const request = (type: ShardIteratorType, sequenceNumber?: string) =>
-      streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }));
-    if (checkpoint) {
-      try {
-        return (await request('AFTER_SEQUENCE_NUMBER', checkpoint)).ShardIterator;
-      } catch (error) {
-        // The checkpoint fell out of the stream's retention: start from what is left.
-        if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
-      }
-    }
-    const latest = this.options.event.startingPosition === 'LATEST' && shard.existedAtStart && !checkpoint;
-    return (await request(latest ? 'LATEST' : 'TRIM_HORIZON')).ShardIterator;
-  }
-
-  /**
-   * One GetRecords call. Iterators expire (15 minutes on AWS), and DynamoDB
-   * Local refuses with TrimmedDataAccessException an iterator that points
-   * before the shard's first record (its sequence numbers are shared by all
-   * tables, so a stream's first record is rarely number 1): in both cases a
-   * fresh iterator from the checkpoint reads the same records, so ask again once.
-   */
-  private async readPage(shard: ShardState): Promise<GetRecordsCommandOutput | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      shard.iterator ??= await this.iteratorFor(shard);
-      if (!shard.iterator) {
-        shard.finished = true;
-        return undefined;
-      }
-      try {
-        return await this.options.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
-      } catch (error) {
-        if (!['ExpiredIteratorException', 'TrimmedDataAccessException'].includes((error as Error).name)) throw error;
-        shard.iterator = undefined;
-        if (attempt >= 2) return undefined;
-      }
-    }
-  }
 
   /** Reads the next page of a shard and delivers it. Returns whether there were records. */
   private async pollShard(shard: ShardState): Promise<boolean> {
-    const page = await this.readPage(shard);
+    const page = await this.shards.readPage(shard);
     if (!page) return false;
     const records = (page.Records ?? []).map((record) => toLambdaRecord(record, this.options.streamArn, this.options.region ?? 'us-east-1'));
     const completed = await this.deliverInOrder(shard, records);
@@ -367,35 +232,20 @@ export class StreamPoller {
     const maxAge = this.options.event.maximumRecordAgeInSeconds;
     const created = record.dynamodb?.ApproximateCreationDateTime;
     if (maxAge === undefined || maxAge < 0 || created === undefined) return false;
-    return ((this.options.now ?? Date.now)() / 1000 - created) > maxAge;
+    return (this.now() / 1000 - created) > maxAge;
   }
 
   private async giveUp(shard: ShardState, records: readonly DynamoDBRecord[], condition: FailureCondition, invokeCount: number, functionError?: string) {
     const destination = this.options.onFailure;
     if (destination) {
-      const first = records[0];
-      const last = records[records.length - 1];
-      const arrival = (record: DynamoDBRecord) => {
-        const seconds = record.dynamodb?.ApproximateCreationDateTime;
-        return seconds === undefined ? undefined : new Date(seconds * 1000).toISOString();
-      };
-      await destination.send({
-        requestContext: { requestId: randomUUID(), functionArn: this.options.functionArn, condition, approximateInvokeCount: invokeCount },
-        responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(functionError ? { functionError } : {}) },
-        version: '1.0',
-        timestamp: new Date((this.options.now ?? Date.now)()).toISOString(),
-        DDBStreamBatchInfo: {
-          shardId: shard.shardId,
-          startSequenceNumber: first.dynamodb?.SequenceNumber ?? '',
-          endSequenceNumber: last.dynamodb?.SequenceNumber ?? '',
-          approximateArrivalOfFirstRecord: arrival(first),
-          approximateArrivalOfLastRecord: arrival(last),
-          batchSize: records.length,
-          streamArn: this.options.streamArn,
-        },
-        records,
-      });
+      await destination.send(
+        describeFailedBatch({ functionArn: this.options.functionArn, streamArn: this.options.streamArn, shardId: shard.shardId, now: this.now() }, records, condition, invokeCount, functionError),
+      );
     }
     this.emit({ type: 'gave-up', records, condition, destination: destination?.location });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 }

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { applyEnvironment, localAwsEnvironment } from '../local-cloud/aws-env';
+import type { ExecutionStore } from '../local-cloud/execution-store';
 import { LocalLambdaRuntime } from '../local-cloud/lambda-runtime';
 import { functionEnvironment, stateMachineArn } from '../local-cloud/local-arns';
 import { type ServiceConfig, loadServiceConfig, tableNameOf } from '../local-cloud/serverless-config';
@@ -36,6 +37,8 @@ export interface TestCloudOptions {
   readonly retryIntervalMs?: number;
   /** Folder whose src/ holds the handlers (default solution/; labs pass theirs). */
   readonly codeRoot?: string;
+  /** Where Step Functions keeps executions (default in memory); a FileExecutionStore acts as --persist. */
+  readonly executionStore?: ExecutionStore;
   /** Extra environment for the handlers, e.g. a short idempotency window. */
   readonly environment?: Record<string, string>;
 }
@@ -59,7 +62,7 @@ export async function startTestCloud(options: TestCloudOptions = {}): Promise<Te
 
   const codeRoot = options.codeRoot ?? (process.env.SDP_CODE_ROOT ? path.resolve(__dirname, '../..', process.env.SDP_CODE_ROOT) : undefined);
   const runtime = new LocalLambdaRuntime(config, { codeRoot });
-  const stepFunctions = new LocalStepFunctions(config, runtime, { retryIntervalMs: options.retryIntervalMs ?? 0 });
+  const stepFunctions = new LocalStepFunctions(config, runtime, { retryIntervalMs: options.retryIntervalMs ?? 0, store: options.executionStore });
   let server: StepFunctionsServer | undefined;
   if (options.sfnEndpoint) server = await startStepFunctionsServer(stepFunctions);
 

@@ -101,7 +101,7 @@ describe('the reconciler drives on orders that are not terminal within the bound
     // The loser either saw the order already moved on (not due) or lost the conditional claim.
     expect(actions.filter((action) => action === 'START')).toHaveLength(1);
     expect(actions.filter((action) => action !== 'START' && action !== 'SKIPPED')).toEqual([]);
-    expect(cloud.stepFunctions.listExecutions(cloud.stateMachineArn).filter((e) => e.name.startsWith(input.eventId))).toHaveLength(1);
+    expect(cloud.stepFunctions.listExecutions(cloud.stateMachineArn).items.filter((e) => e.name.startsWith(input.eventId))).toHaveLength(1);
     await execution(input.eventId).finished;
     expect(await stored(order.orderId)).toMatchObject({ status: 'COMPLETED', reconcileAttempts: 1 });
   });
