@@ -36,11 +36,16 @@ const entered = (type: string, name: string) => event(type, { stateEnteredEventD
 const failed = (resource: string) => event('TaskFailed', { taskFailedEventDetails: { resource, error: 'TransientError', cause: 'payments down' } });
 
 describe('the end of a saga in the hop log', () => {
-  it('says "compensations ran" only when the compensation reached its Fail state', () => {
-    const designed = execution([entered('TaskStateEntered', 'MarkOrderFailed'), entered('FailStateEntered', 'OrderFailed'), failed('OrderFailed'), event('ExecutionFailed')]);
-    expect(describeOutcome(designed, designed.history.at(-1) as HistoryEvent, { status: 'FAILED', failureReason: 'card declined' }).message).toBe(
+  it('says "compensations ran" only for a business failure, which the saga ends as SUCCEEDED with outcome FAILED', () => {
+    const compensated = { ...execution([entered('TaskStateEntered', 'MarkOrderFailed'), event('ExecutionSucceeded')], 'SUCCEEDED'), output: '{"outcome":{"status":"FAILED","reason":"card declined"}}' };
+    expect(describeOutcome(compensated, compensated.history.at(-1) as HistoryEvent, { status: 'FAILED', failureReason: 'card declined' }).message).toBe(
       '✘ order FAILED: card declined (compensations ran)',
     );
+  });
+
+  it('says a replay for a finished order changed nothing', () => {
+    const replay = { ...execution([event('ExecutionSucceeded')], 'SUCCEEDED'), output: '{"outcome":{"status":"ALREADY_FINISHED"}}' };
+    expect(describeOutcome(replay, replay.history[0], { status: 'COMPLETED' }).message).toBe('order already COMPLETED: this run changed nothing');
   });
 
   it('is loud when a compensation ran out of retries, and names the step and the real status', () => {
@@ -53,9 +58,14 @@ describe('the end of a saga in the hop log', () => {
     expect(describeOutcome(stuck, stuck.history.at(-1) as HistoryEvent, undefined).message).toMatch(/NEEDS ATTENTION: RefundPayment ran out of retries/);
   });
 
-  it('reports an order flagged NEEDS_ATTENTION as such even when its execution ended normally', () => {
+  it('reports an order flagged as needing attention as such even when its execution ended normally', () => {
     const ended = execution([event('ExecutionSucceeded')], 'SUCCEEDED');
-    expect(describeOutcome(ended, ended.history[0], { status: 'NEEDS_ATTENTION' }).message).toMatch(/^‼ order NEEDS ATTENTION/);
+    expect(describeOutcome(ended, ended.history[0], { status: 'COMPENSATING', needsAttention: true }).message).toMatch(/^‼ order NEEDS ATTENTION/);
+  });
+
+  it("is loud when the saga reached its NeedsAttention Fail state", () => {
+    const flagged = { ...execution([entered('TaskStateEntered', 'FlagNeedsAttention'), entered('FailStateEntered', 'NeedsAttention'), event('ExecutionFailed')]), error: 'OrderNeedsAttention' };
+    expect(describeOutcome(flagged, flagged.history.at(-1) as HistoryEvent, { status: 'PAYMENT_PROCESSED', needsAttention: true }).message).toMatch(/^‼ order NEEDS ATTENTION \(status PAYMENT_PROCESSED\)/);
   });
 });
 

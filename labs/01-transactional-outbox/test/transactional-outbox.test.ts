@@ -67,32 +67,9 @@ describe('Step 1 · money is counted in whole cents', () => {
     expect(toCents(0.001)).toBeUndefined();
     expect(toCents(1299.995)).toBeUndefined();
   });
-
-  it('refuses a price with a third decimal: POST /orders answers 400 naming the price, and writes nothing', async () => {
-    const ordersBefore = (await scan('OrdersTable')).length;
-
-    const response = await post({ customerId: 'c-1', items: [{ productId: 'laptop', quantity: 1, price: 9.999 }] });
-
-    expect(response.statusCode).toBe(400);
-    expect(parseBody(response).details).toEqual([{ field: 'items[0].price', message: 'must have at most 2 decimal places' }]);
-    expect(await scan('OrdersTable')).toHaveLength(ordersBefore);
-  });
-
-  it('refuses a price written with more than two decimals even when it is within a millionth of a cent (19.999999999): 400 naming the price, nothing written', async () => {
-    // The client asked for 19.999999999, not 20.00: charging 20.00 would be a
-    // price nobody agreed to. Whether a price has at most two decimals is a
-    // question about the digits the client wrote.
-    const ordersBefore = (await scan('OrdersTable')).length;
-
-    const response = await createOrder(
-      apiEvent({ rawBody: '{"customerId":"c-2","items":[{"productId":"laptop","quantity":1,"price":19.999999999}]}' }),
-      testContext('createOrder'),
-    );
-
-    expect(response.statusCode).toBe(400);
-    expect(parseBody(response).details).toEqual([{ field: 'items[0].price', message: 'must have at most 2 decimal places' }]);
-    expect(await scan('OrdersTable')).toHaveLength(ordersBefore);
-  });
+  // Prices written with a third decimal (9.999, 19.999999999) are refused
+  // before toCents sees them, by the request parser reading the JSON text
+  // (solution/test/order-validation.test.ts): not this lab's TODO.
 });
 
 describe('Step 2 · the order and its ORDER_CREATED event are written in one transaction', () => {
