@@ -249,6 +249,7 @@ export function renderValidLabs(labs: readonly Lab[], problem: string, s: Style)
     '  --watch      check again every time you save a file of the lab',
     '  --hint       show the next hint for the lab (remembered in .lab-progress.json)',
     '  --solution   for instructors: check the finished code in solution/ instead of the lab',
+    "  --verbose    also print jest's full messages for every requirement not met",
   ].join('\n');
 }
 
