@@ -15,7 +15,10 @@ beforeAll(() => {
   // Two levels under the repository, as labs/<lab> is: labs/tsconfig.lab.json finds solution/ at ${configDir}/../../solution.
   folder = mkdtempSync(path.join(REPO_ROOT, 'node_modules', '.typecheck-lab-test-'));
 });
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(folder, { recursive: true, force: true });
+  rmSync(path.join(REPO_ROOT, 'node_modules', '.cache', 'check-lab', `lab-1-${path.basename(folder)}.tsbuildinfo`), { force: true });
+});
 
 describe('the type check of the code check:lab checks', () => {
   it('finds nothing wrong with a lab starter or the solution', async () => {

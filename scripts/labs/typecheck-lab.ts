@@ -73,7 +73,11 @@ export function parseTscOutput(output: string): TypeErrorAt[] {
 export function typecheckLab(lab: Lab, codeRoot: string): Promise<TypeErrorAt[]> {
   const config = tsconfigFor(lab, codeRoot);
   return new Promise((resolve, reject) => {
-    const child = spawn(TSC, ['-p', config, '--pretty', 'false'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Incremental: a re-check (--watch, the next run) reuses what did not change; one build-info file per program.
+    mkdirSync(CONFIG_DIR, { recursive: true });
+    const buildInfo = path.join(CONFIG_DIR, `lab-${lab.id}-${codeRoot === SOLUTION_FOLDER ? 'solution' : path.basename(codeRoot)}.tsbuildinfo`);
+    const args = ['-p', config, '--pretty', 'false', '--incremental', '--tsBuildInfoFile', buildInfo];
+    const child = spawn(TSC, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
