@@ -101,6 +101,15 @@ describe('a failure raised in a file the learner does not edit', () => {
     expect(summary.edit).toMatchObject({ file: relay, line: step4Line() - 2 });
     expect(summary.raisedIn?.file).toBe('solution/src/lib/saga-input.ts');
   });
+
+  it('gives the test line even when the stack never reaches the test (an error raised inside a Lambda handler)', () => {
+    const title = 'starts one saga per new outbox event, named by its event id';
+    const requirement: Requirement = { groups: ['Step 4 · the relay'], title, passed: false, failure: { messages: ['Error: boom'], assertion: false } };
+    const line = readFileSync(path.join(REPO_ROOT, lab2.test), 'utf8').split('\n').findIndex((text) => text.includes(title)) + 1;
+
+    expect(line).toBeGreaterThan(0);
+    expect(summarizeFailure(requirement, lab2, lab2.folder).checkedAt).toBe(`${lab2.test}:${line}`);
+  });
 });
 
 describe('check:lab arguments and report pieces', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Requirement } from './jest-run';
 import { type Lab, REPO_ROOT, SOLUTION_FOLDER } from './manifest';
@@ -53,8 +54,9 @@ export function summarizeFailure(requirement: Requirement, lab: Lab, codeRoot: s
   // Where the error was raised, when that is code the learner does not write (e.g. solution/src/lib/saga-input.ts).
   const topSrcFrame = frames.find((frame) => inSrc(frame.file));
   const raisedIn = !todo && topSrcFrame && topSrcFrame !== editFrame && stepAt(steps, topSrcFrame) === undefined ? topSrcFrame : undefined;
-  // The test's own line is the last frame in the test file (earlier ones are its helpers).
-  const checked = frames.filter((frame) => frame.file === lab.test).at(-1);
+  // The test's own line is the last frame in the test file (earlier ones are its helpers); an error
+  // with no such frame (raised in a Lambda handler the test drove) still gets the line of the test.
+  const checked = frames.filter((frame) => frame.file === lab.test).at(-1) ?? testLine(lab, requirement.title);
   const candidates = step === undefined && groupSteps.length > 1 ? groupSteps.flatMap((s) => (steps.has(s) ? [{ ...(steps.get(s) as Location), step: s }] : [])) : [];
   const why = step === undefined ? undefined : lab.steps[step - 1]?.why;
   return {
@@ -82,6 +84,18 @@ function framesOf(text: string): Frame[] {
     if (frame) frames.push({ file: display(path.resolve(REPO_ROOT, frame[1])), line: Number(frame[2]) });
   }
   return frames;
+}
+
+/** The line declaring the test, found by its title. */
+function testLine(lab: Lab, title: string): Frame | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.join(REPO_ROOT, lab.test), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const index = text.split('\n').findIndex((line) => /\b(?:it|test)(?:\.\w+)*\(/.test(line) && line.includes(title));
+  return index >= 0 ? { file: lab.test, line: index + 1 } : undefined;
 }
 
 /** "Step 2 · ..." is step 2; "Steps 1–4 together · ..." covers steps 1 to 4. */
