@@ -160,6 +160,11 @@ describe('the file to edit when nothing in the failure points at one', () => {
     expect(summary.candidates?.map((c) => c.step)).toEqual([1, 2, 3, 4]);
     expect(summary.candidates?.[2].file).toBe('labs/04-saga-compensation/src/lib/payments.ts');
     expect(stepsOfGroups(['Step 2 · x'])).toEqual([2]);
+    // A title that names one step's state (labs.json names) points at that step.
+    const named = summarizeFailure({ ...requirement, title: 'refunds once when two RefundPayment attempts run at once' }, lab4, lab4.folder);
+    expect(named.step).toBe(3);
+    expect(named.edit?.file).toBe('labs/04-saga-compensation/src/lib/payments.ts');
+    expect(named.why).toBe(lab4.steps[2].why);
     expect(stepsOfGroups(['Steps 1-3 together'])).toEqual([1, 2, 3]);
   });
 });

@@ -46,7 +46,7 @@ export function summarizeFailure(requirement: Requirement, lab: Lab, codeRoot: s
   // (Without markers, e.g. deleted by the learner, any frame in an edit file will do.)
   const regionFrame = frames.find((frame) => stepAt(steps, frame) !== undefined);
   const editFrame = regionFrame ?? frames.find((frame) => editFiles.has(frame.file));
-  const groupSteps = stepsOfGroups(requirement.groups);
+  const groupSteps = namedStep(lab, requirement.title, stepsOfGroups(requirement.groups));
   // The step at fault: the TODO that said so, else the TODO region the stack passes through, else the test's step.
   const step = todo ? Number(todo[2]) : ((regionFrame && stepAt(steps, regionFrame)) ?? singleOrNone(groupSteps));
   const todoOfStep = step === undefined ? undefined : steps.get(step);
@@ -107,6 +107,13 @@ export function stepsOfGroups(groups: readonly string[]): number[] {
     if (range) return Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i);
   }
   return [];
+}
+
+/** A test of several steps whose title names exactly one of them by a state name ("two RefundPayment attempts"): that one. */
+function namedStep(lab: Lab, title: string, steps: readonly number[]): number[] {
+  if (steps.length < 2) return [...steps];
+  const named = steps.filter((step) => (lab.steps[step - 1]?.names ?? []).some((name) => new RegExp(`\\b${name}\\b`).test(title)));
+  return named.length === 1 ? named : [...steps];
 }
 
 const singleOrNone = (steps: readonly number[]) => (steps.length === 1 ? steps[0] : undefined);

@@ -33,6 +33,8 @@ export interface LabStep {
   readonly file: string;
   /** One sentence: what breaks in production when the step is wrong; check:lab shows it with the step's first failure. */
   readonly why: string;
+  /** Words (Step Functions state names) by which a "Steps 1–4 together" test title names this step. */
+  readonly names: readonly string[];
 }
 
 export class ManifestError extends Error {
@@ -100,10 +102,11 @@ function checkSteps(raw: unknown, at: string, edit: readonly string[]): LabStep[
   if (!Array.isArray(raw) || raw.length === 0) throw new ManifestError(`${at}.steps must be a non-empty array, one { file, why } per step, step 1 first`);
   return raw.map((step: unknown, i) => {
     const where = `${at}.steps[${i}] (step ${i + 1})`;
-    const { file, why } = (typeof step === 'object' && step !== null ? step : {}) as Record<string, unknown>;
+    const { file, why, names = [] } = (typeof step === 'object' && step !== null ? step : {}) as Record<string, unknown>;
     if (typeof file !== 'string' || !edit.includes(file)) throw new ManifestError(`${where}.file must be one of the lab's edit files (${edit.join(', ')}), got ${JSON.stringify(file)}`);
     if (typeof why !== 'string' || why.trim() === '') throw new ManifestError(`${where}.why must be one sentence on what breaks in production when the step is wrong`);
-    return { file, why };
+    if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || !/^\w+$/.test(name))) throw new ManifestError(`${where}.names must be an array of single words`);
+    return { file, why, names: names as string[] };
   });
 }
 

@@ -144,7 +144,10 @@ function failureBlock(failure: FailureSummary, report: LabReport, s: Style): str
   const out = [s.bold(`Next requirement: ${failure.requirement}`)];
   const stepName = failure.step !== undefined ? `step ${failure.step}` : undefined;
   if (failure.edit) out.push(`${label('Edit')}${at(failure.edit)}${stepName ? s.dim(` (${stepName}'s TODO)`) : ''}`);
-  else if (failure.candidates) out.push(`${label('Edit')}one of ${failure.candidates.map((c) => `${at(c)} (step ${c.step})`).join(', ')}: this requirement runs those steps together`);
+  else if (failure.candidates) {
+    out.push(`${label('Edit')}one of these: the requirement runs steps ${failure.candidates[0].step} to ${failure.candidates.at(-1)?.step} together`);
+    for (const c of failure.candidates) out.push(`${label('')}${at(c)} (step ${c.step})`);
+  }
   else out.push(`${label('Edit')}${report.lab.edit.map((file) => `${report.codeRoot}/${file}`).join(', ')}`);
   if (failure.raisedIn) {
     const cause = stepName ? `the fault is in what ${stepName}'s code (Edit) passed to it or did before` : 'the fault is in the code of yours that calls it';
