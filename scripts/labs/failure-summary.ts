@@ -48,9 +48,11 @@ export function summarizeFailure(requirement: Requirement, lab: Lab, codeRoot: s
   const editFrame = regionFrame ?? frames.find((frame) => editFiles.has(frame.file));
   const groupSteps = namedStep(lab, requirement.title, stepsOfGroups(requirement.groups));
   // The step at fault: the TODO that said so, else the TODO region the stack passes through, else the test's step.
-  const step = todo ? Number(todo[2]) : ((regionFrame && stepAt(steps, regionFrame)) ?? singleOrNone(groupSteps));
+  // (A TODO of another lab: an unfinished file carried in from an earlier lab, found by its stack.)
+  const ownTodo = todo !== null && Number(todo[1]) === lab.id;
+  const step = ownTodo ? Number(todo[2]) : ((regionFrame && stepAt(steps, regionFrame)) ?? (todo ? undefined : singleOrNone(groupSteps)));
   const todoOfStep = step === undefined ? undefined : steps.get(step);
-  const edit = todo ? todoOfStep : (editFrame ?? todoOfStep);
+  const edit = ownTodo ? todoOfStep : (editFrame ?? todoOfStep ?? (todo ? frames.find((frame) => inSrc(frame.file)) : undefined));
   // Where the error was raised, when that is code the learner does not write (e.g. solution/src/lib/saga-input.ts).
   const topSrcFrame = frames.find((frame) => inSrc(frame.file));
   const raisedIn = !todo && topSrcFrame && topSrcFrame !== editFrame && stepAt(steps, topSrcFrame) === undefined ? topSrcFrame : undefined;
