@@ -59,7 +59,10 @@ describe('npm run check:lab', () => {
     expect(stdout).toContain('Next requirement: converts decimal prices to whole cents (1299.99 is 129999 cents, 0.1 is 10)');
     expect(stdout).toMatch(/Edit {6}labs\/01-transactional-outbox\/src\/lib\/money\.ts:\d+/);
     expect(stdout).toContain('Not implemented: lab 1, step 1 — convert a decimal amount to whole cents');
-    expect(stdout).toMatch(/Progress {2}\[░+\] {2}0\/\d+ requirements met/); // none met, however many the lab has
+    expect(stdout).toContain('✔ the code compiles: no type errors (tsc)'); // the starter compiles: the one requirement met
+    expect(stdout).toMatch(/Progress {2}\[█*░+\] {2}1\/\d+ requirements met/); // no test met, however many the lab has
+    expect(stdout).toContain('Why '); // what breaks in production when step 1 is wrong (labs.json)
+    expect(stdout).toContain(labs[0].steps[0].why.split(' ').slice(0, 4).join(' '));
     expect(stdout).toContain('npm run check:lab 1 -- --hint shows hint 1 of 3');
     // Infrastructure noise stays out: no jest banner, no DynamoDB Local or SDK chatter.
     expect(stdout).not.toMatch(/PASS|FAIL|Test Suites:|NodeVersionSupportWarning|DynamoDB Local|Initializing/);
@@ -75,6 +78,7 @@ describe('npm run check:lab', () => {
     expect(stdout).not.toContain('✘');
     expect(stdout).toMatch(/ (\d+)\/\1 requirements met/); // all met, however many the lab has
     expect(stdout).toContain('✔ Lab 2 complete.');
+    expect(stdout).toContain('✔ the code compiles: no type errors (tsc)'); // solution/src type-checked with the lab's tests
   });
 
   it('shows the hints one at a time with --hint, remembering how many were shown', () => {

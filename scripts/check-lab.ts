@@ -4,6 +4,10 @@
  * npm run check:lab N -- --watch check again each time a file of the lab is saved
  * npm run check:lab N -- --hint  the next hint (remembered in .lab-progress.json)
  * npm run check:lab N -- --solution   instructors: check solution/ against lab N's tests
+ * npm run check:lab N -- --verbose    also jest's full messages of the failed requirements
+ *
+ * The code is type-checked (tsc, in parallel with the tests): a type error is
+ * an unmet requirement, so a lab is never complete while tsc rejects it.
  *
  * Exit status: 0 done, 1 not done yet, 2 bad arguments, 3 the check itself
  * could not run (e.g. Java missing for DynamoDB Local).
@@ -20,7 +24,10 @@ import { type ProjectOutcome, requirementsOf, runJestProjects } from './labs/jes
 import { type Lab, REPO_ROOT, SOLUTION_FOLDER, loadLabs } from './labs/manifest';
 import { carriedFiles } from './labs/lab-tree';
 import { labProgress, updateLabProgress } from './labs/progress';
-import { type LabRow, type Style, renderAllLabs, renderHints, renderLabReport, renderValidLabs, styleForStdout } from './labs/report';
+import { startProgressLine } from './labs/progress-line';
+import { type LabRow, type Style, isLabDone, renderAllLabs, renderHints, renderLabReport, renderValidLabs, styleForStdout } from './labs/report';
+import { hasLearnerEdits } from './labs/step-locations';
+import { type TypeErrorAt, typecheckLab } from './labs/typecheck-lab';
 
 export const EXIT = { done: 0, notDone: 1, usage: 2, cannotRun: 3 } as const;
 
@@ -34,14 +41,40 @@ async function runTests(db: SharedDynamoDb, ...args: Parameters<typeof runJestPr
   return outcomes;
 }
 
-/** Runs one lab's tests and prints its report. */
+/** The type check and the tests, side by side: tsc takes about a second, the tests longer. */
+async function checkCode(db: SharedDynamoDb, labs: readonly Lab[], args: CheckArgs, what: string) {
+  const progress = startProgressLine(what);
+  try {
+    const [typeErrors, outcomes] = await Promise.all([
+      sequentially(labs.map((lab) => () => typecheckLab(lab, codeRootOf(lab, args)))),
+      runTests(
+        db,
+        labs.map((lab) => ({ name: `lab-${lab.id}`, codeRoot: codeRootOf(lab, args), testFiles: [lab.test] })),
+        labs.length > 1 ? { maxWorkers: 2 } : {},
+      ),
+    ]);
+    return { typeErrors, outcomes };
+  } finally {
+    progress.stop();
+  }
+}
+
+/** One tsc at a time: jest needs the other core. */
+async function sequentially<T>(tasks: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  for (const task of tasks) results.push(await task());
+  return results;
+}
+
+/** Runs one lab's type check and tests, and prints its report. */
 async function checkLab(lab: Lab, labs: readonly Lab[], args: CheckArgs, s: Style, db: SharedDynamoDb): Promise<number> {
   const codeRoot = codeRootOf(lab, args);
-  const outcome = (await runTests(db, [{ name: `lab-${lab.id}`, codeRoot, testFiles: [lab.test] }])).get(`lab-${lab.id}`);
+  const { typeErrors, outcomes } = await checkCode(db, [lab], args, `Checking lab ${lab.id}`);
+  const outcome = outcomes.get(`lab-${lab.id}`);
   const requirements = requirementsOf(outcome);
   const loadError = outcome?.suites.find((suite) => suite.loadError)?.loadError;
   const firstFailed = requirements.find((r) => !r.passed);
-  const done = loadError === undefined && requirements.length > 0 && firstFailed === undefined;
+  const done = isLabDone({ requirements, typeErrors: typeErrors[0], ...(loadError !== undefined ? { loadError } : {}) });
   if (done && !args.solution) updateLabProgress(lab.id, (p) => ({ ...p, completedAt: p.completedAt ?? new Date().toISOString() }));
   console.log(
     renderLabReport(
@@ -54,6 +87,8 @@ async function checkLab(lab: Lab, labs: readonly Lab[], args: CheckArgs, s: Styl
         ...(loadError !== undefined ? { loadError } : {}),
         hintsShown: labProgress(lab.id).hintsShown,
         carried: args.solution ? [] : carriedFiles(lab),
+        typeErrors: typeErrors[0],
+        verbose: args.verbose,
       },
       s,
     ),
@@ -61,21 +96,25 @@ async function checkLab(lab: Lab, labs: readonly Lab[], args: CheckArgs, s: Styl
   return done ? EXIT.done : EXIT.notDone;
 }
 
-/** Runs every lab's tests in one jest run and prints the table. */
+/** Runs every lab's tests in one jest run (and tsc on each lab) and prints the table. */
 async function checkAll(labs: readonly Lab[], args: CheckArgs, s: Style, db: SharedDynamoDb): Promise<number> {
-  const outcomes = await runTests(
-    db,
-    labs.map((lab) => ({ name: `lab-${lab.id}`, codeRoot: codeRootOf(lab, args), testFiles: [lab.test] })),
-    { maxWorkers: 2 },
-  );
-  const rows: LabRow[] = labs.map((lab) => {
+  const { typeErrors, outcomes } = await checkCode(db, labs, args, 'Checking every lab');
+  const rows: LabRow[] = labs.map((lab, i) => {
     const outcome: ProjectOutcome | undefined = outcomes.get(`lab-${lab.id}`);
     const requirements = requirementsOf(outcome);
     const loadError = outcome?.suites.find((suite) => suite.loadError)?.loadError;
-    return { lab, met: requirements.filter((r) => r.passed).length, total: requirements.length, ...(loadError !== undefined ? { loadError } : {}) };
+    const errors: readonly TypeErrorAt[] = typeErrors[i];
+    return {
+      lab,
+      met: requirements.filter((r) => r.passed).length + (errors.length === 0 ? 1 : 0),
+      total: requirements.length + 1,
+      typeErrors: errors.length,
+      edited: !args.solution && hasLearnerEdits(lab),
+      ...(loadError !== undefined ? { loadError } : {}),
+    };
   });
   console.log(renderAllLabs(rows, args.solution ? 'checked against solution/' : 'your code in labs/*/src over solution/src', s));
-  return rows.every((row) => row.loadError === undefined && row.total > 0 && row.met === row.total) ? EXIT.done : EXIT.notDone;
+  return rows.every((row) => row.loadError === undefined && row.typeErrors === 0 && row.total > 0 && row.met === row.total) ? EXIT.done : EXIT.notDone;
 }
 
 function showNextHint(lab: Lab, s: Style): number {

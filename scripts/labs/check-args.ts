@@ -9,9 +9,11 @@ export interface CheckArgs {
   readonly hint: boolean;
   /** Instructors: test solution/ instead of the lab's starter. */
   readonly solution: boolean;
+  /** Also print jest's full messages for every failed requirement. */
+  readonly verbose: boolean;
 }
 
-const FLAGS = ['watch', 'hint', 'solution'] as const;
+const FLAGS = ['watch', 'hint', 'solution', 'verbose'] as const;
 
 /** Throws UsageError (exit status 2) naming what is wrong; the caller lists the valid labs. */
 export function parseCheckArgs(rawArgv: readonly string[], labs: readonly Lab[]): CheckArgs {
@@ -24,7 +26,7 @@ export function parseCheckArgs(rawArgv: readonly string[], labs: readonly Lab[])
   const target = which === 'all' ? 'all' : findLab(labs, which);
   if (target === undefined) throw new UsageError(`There is no lab "${which}".`);
   const { flags } = parseArgs(argv.filter((arg) => arg.startsWith('--')), { values: [], flags: FLAGS });
-  const args: CheckArgs = { target, watch: flags.has('watch'), hint: flags.has('hint'), solution: flags.has('solution') };
+  const args: CheckArgs = { target, watch: flags.has('watch'), hint: flags.has('hint'), solution: flags.has('solution'), verbose: flags.has('verbose') };
   if (args.hint && (args.watch || args.solution)) throw new UsageError('--hint shows the next hint and stops; use it without --watch or --solution');
   if (args.hint && target === 'all') throw new UsageError('Hints belong to one lab: npm run check:lab 2 -- --hint');
   if (args.watch && target === 'all') throw new UsageError('--watch follows one lab: npm run check:lab 2 -- --watch');

@@ -22,8 +22,19 @@ export interface Lab {
   readonly edit: readonly string[];
   /** Repository-relative test file. */
   readonly test: string;
+  /** The lab's steps in order (steps[0] is step 1). */
+  readonly steps: readonly LabStep[];
   /** Three hints, from gentle to nearly the answer. */
   readonly hints: readonly string[];
+}
+
+export interface LabStep {
+  /** The edit file (lab-relative, one of `edit`) holding the step's TODO. */
+  readonly file: string;
+  /** One sentence: what breaks in production when the step is wrong; check:lab shows it with the step's first failure. */
+  readonly why: string;
+  /** Words (Step Functions state names) by which a "Steps 1–4 together" test title names this step. */
+  readonly names: readonly string[];
 }
 
 export class ManifestError extends Error {
@@ -81,9 +92,22 @@ function checkLab(raw: unknown, index: number): Lab {
   for (const file of edit) {
     if (!file.startsWith('src/') || file.includes('..')) throw new ManifestError(`${at}.edit entries must be paths under src/, got "${file}"`);
   }
+  const steps = checkSteps(lab.steps, at, edit);
   const hints = texts('hints');
   if (hints.length !== HINTS_PER_LAB) throw new ManifestError(`${at}.hints must hold exactly ${HINTS_PER_LAB} hints, gentle to nearly the answer`);
-  return { id: id as number, folder, title: text('title'), minutes: minutes as number, goal: text('goal'), edit, test, hints };
+  return { id: id as number, folder, title: text('title'), minutes: minutes as number, goal: text('goal'), edit, test, steps, hints };
+}
+
+function checkSteps(raw: unknown, at: string, edit: readonly string[]): LabStep[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw new ManifestError(`${at}.steps must be a non-empty array, one { file, why } per step, step 1 first`);
+  return raw.map((step: unknown, i) => {
+    const where = `${at}.steps[${i}] (step ${i + 1})`;
+    const { file, why, names = [] } = (typeof step === 'object' && step !== null ? step : {}) as Record<string, unknown>;
+    if (typeof file !== 'string' || !edit.includes(file)) throw new ManifestError(`${where}.file must be one of the lab's edit files (${edit.join(', ')}), got ${JSON.stringify(file)}`);
+    if (typeof why !== 'string' || why.trim() === '') throw new ManifestError(`${where}.why must be one sentence on what breaks in production when the step is wrong`);
+    if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || !/^\w+$/.test(name))) throw new ManifestError(`${where}.names must be an array of single words`);
+    return { file, why, names: names as string[] };
+  });
 }
 
 /** The lab a command-line argument names ("2", "02"), or undefined. */

@@ -8,6 +8,8 @@
  * caller's process). Plain JavaScript: jest loads reporters without its
  * TypeScript transform.
  */
+const PROGRESS_GLOBAL = '__sdpLabTestProgress__';
+
 class ProjectResultsReporter {
   /**
    * @param {unknown} _globalConfig
@@ -25,6 +27,18 @@ class ProjectResultsReporter {
     const store = /** @type {Record<string, Array<{ project?: string, result: unknown }>>} */ (/** @type {unknown} */ (globalThis));
     (store[this.resultsGlobal] ??= []).push({ project: test.context.config.displayName?.name, result });
   }
+
+  /**
+   * Each finished test, for check:lab's progress line: it sets the function
+   * under PROGRESS_GLOBAL while it waits (nothing else does).
+   * @param {unknown} _test
+   * @param {{ status: string }} testCaseResult
+   */
+  onTestCaseResult(_test, testCaseResult) {
+    const progress = /** @type {Record<string, ((status: string) => void) | undefined>} */ (/** @type {unknown} */ (globalThis))[PROGRESS_GLOBAL];
+    if (progress) progress(testCaseResult.status);
+  }
 }
 
 module.exports = ProjectResultsReporter;
+module.exports.PROGRESS_GLOBAL = PROGRESS_GLOBAL;
