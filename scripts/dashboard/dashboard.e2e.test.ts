@@ -82,6 +82,22 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     return { statusCode: response.status, orderId: ((await response.json()) as { orderId: string }).orderId };
   }
 
+  /**
+   * Places a demo order from the page (by clicking its button, or as `press` does) and returns
+   * its id once the page has chosen it: the announcement is cleared first, so an earlier one
+   * cannot be taken for this order's, and the earlier order is no longer the one selected.
+   */
+  async function placeFromPage(kind: string, label: string, press = () => page.click(`button[data-demo="${kind}"]`)): Promise<string> {
+    await page.evaluate(() => {
+      (document.getElementById('announce') as HTMLElement).textContent = '';
+    });
+    await press();
+    await page.waitForSelector(`#announce:has-text("${label}: HTTP 201")`, WAIT);
+    const prefix = /, order (\S{8})/.exec((await page.textContent('#announce')) ?? '')?.[1] as string;
+    const selected = await page.waitForSelector(`.order.selected[data-order-id^="${prefix}"]`, WAIT);
+    return (await selected.getAttribute('data-order-id')) as string;
+  }
+
   const stateClasses = async (state: string) => ((await page.getAttribute(`#graph [data-state="${state}"]`, 'class')) ?? '').split(' ');
 
   it('loads in under a second', async () => {
@@ -125,8 +141,8 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
   });
 
   it('shows an out-of-stock order placed from the page failing, with its compensation states marked', async () => {
-    await page.click('button[data-demo="out-of-stock"]');
-    await page.waitForSelector('.order.selected[data-status="FAILED"]', WAIT);
+    const orderId = await placeFromPage('out-of-stock', 'Out of stock');
+    await page.waitForSelector(`.order.selected[data-order-id="${orderId}"][data-status="FAILED"]`, WAIT);
     // A business failure: the compensations all ran, so the execution succeeded, with an outcome that says the order FAILED.
     await page.waitForSelector('[data-execution-status="SUCCEEDED"][data-verdict="business-failure"]', WAIT);
     expect(await page.textContent('#history .verdict')).toMatch(/business failure: order FAILED/);
@@ -144,7 +160,7 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     // Set as npm start's FAULT_INJECTION would be: every release fails, past the compensation's 6 retries.
     cloud.runtime.updateEnvironment({ FAULT_INJECTION: JSON.stringify({ releaseInventory: { firstAttempts: 100 } }) });
     try {
-      await page.click('button[data-demo="out-of-stock"]');
+      await placeFromPage('out-of-stock', 'Out of stock');
       await page.waitForSelector('[data-execution-status="FAILED"][data-verdict="needs-attention"]', WAIT);
     } finally {
       cloud.runtime.updateEnvironment({ FAULT_INJECTION: '' });
@@ -159,18 +175,14 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
   });
 
   it('shows a repeated idempotency key being replayed, and the same key with another body refused', async () => {
-    await page.click('button[data-demo="in-stock"]');
-    await page.waitForSelector('#announce:has-text("In stock: HTTP 201")', WAIT);
-    const announced = (await page.textContent('#announce')) ?? '';
-    const key = /key (demo-[\w-]+)/.exec(announced)?.[1] as string;
-    const orderId = (await page.getAttribute('.order.selected', 'data-order-id')) as string;
-    expect(announced).toContain(`order ${orderId.slice(0, 8)}`);
+    const orderId = await placeFromPage('in-stock', 'In stock');
+    const key = /key (demo-[\w-]+)/.exec((await page.textContent('#announce')) ?? '')?.[1] as string;
     await page.click('button[data-demo="repeat"]');
     await page.waitForSelector(`#idempotency tr[data-key="${key}"][data-replays="1"]`, WAIT);
-    expect(await page.textContent('#announce')).toContain('idempotent replay');
+    await page.waitForSelector('#announce:has-text("idempotent replay")', WAIT);
     await page.click('button[data-demo="other-body"]');
     await page.waitForSelector(`#idempotency tr[data-key="${key}"] .tag:has-text("conflict")`, WAIT);
-    expect(await page.textContent('#announce')).toContain('HTTP 422');
+    await page.waitForSelector('#announce:has-text("HTTP 422")', WAIT);
     const row = `#idempotency tr[data-key="${key}"]`;
     expect(await page.textContent(`${row} .countdown`)).toMatch(/^(9|10) min/);
     // The key as the client sent it, once: Powertools' lock and the order's own claim are the one row, the claim naming the order.
@@ -190,8 +202,9 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     }
     expect(JSON.parse(process.env.FAULT_INJECTION as string)).toEqual(Object.fromEntries(steps.map((step) => [step, { firstAttempts: 2 }])));
     try {
-      await page.click('button[data-demo="in-stock"]');
-      await page.waitForSelector('.order.selected[data-status="COMPLETED"]', WAIT);
+      const orderId = await placeFromPage('in-stock', 'In stock');
+      await page.waitForSelector(`.order.selected[data-order-id="${orderId}"][data-status="COMPLETED"]`, WAIT);
+      await page.waitForSelector('[data-execution-status="SUCCEEDED"][data-verdict="completed"]', WAIT);
       for (const state of ['ReserveInventory', 'ProcessPayment', 'SendNotification']) {
         await page.waitForSelector(`#graph [data-state="${state}"][data-retries="2"]`, WAIT);
         expect(await stateClasses(state)).toEqual(expect.arrayContaining(['retried', 'succeeded']));
@@ -214,8 +227,9 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
       if (name === 'sendNotification') await held;
       return invoke.call(this, name, event);
     };
+    let orderId = '';
     try {
-      await page.click('button[data-demo="in-stock"]');
+      orderId = await placeFromPage('in-stock', 'In stock');
       await page.waitForSelector('[data-execution-status="RUNNING"][data-verdict="running"]', WAIT);
       await page.waitForSelector('#graph [data-state="SendNotification"].current', WAIT);
       const box = '#graph [data-state="SendNotification"] rect.box';
@@ -226,7 +240,7 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
       release();
       cloud.runtime.invoke = invoke;
     }
-    await page.waitForSelector('.order.selected[data-status="COMPLETED"]', WAIT);
+    await page.waitForSelector(`.order.selected[data-order-id="${orderId}"][data-status="COMPLETED"]`, WAIT);
     await page.waitForSelector('[data-execution-status="SUCCEEDED"]', WAIT);
     expect(await page.locator('#graph .current').count()).toBe(0);
   });
@@ -251,11 +265,12 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
   });
 
   it('can be driven from the keyboard: a demo button and an order row answer to Enter', async () => {
-    await page.focus('button[data-demo="in-stock"]');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('#announce:has-text("In stock: HTTP 201")', WAIT);
-    // The new order is listed (first, and chosen) before the row below it is picked, so the list does not shift under the test.
-    await page.waitForSelector('.orders li:first-child .order.selected', WAIT);
+    const placed = await placeFromPage('in-stock', 'In stock', async () => {
+      await page.focus('button[data-demo="in-stock"]');
+      await page.keyboard.press('Enter');
+    });
+    // The new order is listed first before the row below it is picked, so the list does not shift under the test.
+    await page.waitForSelector(`.orders li:first-child .order[data-order-id="${placed}"]`, WAIT);
     const orderId = (await page.getAttribute('.orders li:nth-child(2) .order', 'data-order-id')) as string;
     const second = page.locator(`.order[data-order-id="${orderId}"]`);
     await second.focus();

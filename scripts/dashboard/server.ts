@@ -181,7 +181,7 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
       if (typeof body.on !== 'boolean') throw new BadRequestError('on must be true or false');
       const plan = faults.set(body.step, body.on);
       schedule();
-      return send(response, 200, { faults: plan });
+      return send(response, 200, { faults: plan, faultsVersion: faults.version });
     }
     return send(response, 405, { error: 'MethodNotAllowed', message: `${method} ${pathname} is not supported` });
   }

@@ -20,6 +20,14 @@ let chosenExecution: string | undefined;
 let filter = '';
 /** The order each demo key created, to tell a replay when the same key answers again. */
 const orderByKey = new Map<string, string>();
+/** The newest fault plan known: a picture taken before a switch (still on its way) must not flip the box back. */
+let faults: { plan: Readonly<Record<string, unknown>>; version: number } = { plan: {}, version: -1 };
+/** Switches whose request is still in flight keep the state the user gave them. */
+const switching = new Map<string, boolean>();
+
+function learnFaults(plan: Readonly<Record<string, unknown>>, version: number): void {
+  if (version >= faults.version) faults = { plan, version };
+}
 
 /** The order's executions, newest first. */
 function executionsFor(orderId: string | undefined): ExecutionView[] {
@@ -63,8 +71,11 @@ function render(): void {
   replace('order-detail', renderOrderDetail(order));
   replace('outbox', renderOutbox(snapshot.outbox, snapshot.failures));
   replace('idempotency', renderIdempotency(snapshot.idempotency, now));
-  for (const input of document.querySelectorAll<HTMLInputElement>('input[data-fault]')) input.checked = Boolean(snapshot.faults[input.dataset.fault as string]);
-  $('fault-plan').textContent = Object.keys(snapshot.faults).length === 0 ? 'FAULT_INJECTION off' : `FAULT_INJECTION=${JSON.stringify(snapshot.faults)}`;
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[data-fault]')) {
+    const step = input.dataset.fault as string;
+    input.checked = switching.get(step) ?? Boolean(faults.plan[step]);
+  }
+  $('fault-plan').textContent = Object.keys(faults.plan).length === 0 ? 'FAULT_INJECTION off' : `FAULT_INJECTION=${JSON.stringify(faults.plan)}`;
 }
 
 async function post(path: string, body: unknown): Promise<any> {
@@ -101,11 +112,18 @@ function wire(): void {
   }
   for (const input of document.querySelectorAll<HTMLInputElement>('input[data-fault]')) {
     input.addEventListener('change', async () => {
+      const step = input.dataset.fault as string;
+      const on = input.checked;
+      switching.set(step, on);
       try {
-        await post('/api/faults', { step: input.dataset.fault, on: input.checked });
-        say(`Fault injection ${input.checked ? 'on' : 'off'} for ${input.dataset.fault}`);
+        const result = await post('/api/faults', { step, on });
+        learnFaults(result.faults, result.faultsVersion);
+        say(`Fault injection ${on ? 'on' : 'off'} for ${step}`);
       } catch (error) {
         say(`Could not switch the fault: ${(error as Error).message}`);
+      } finally {
+        switching.delete(step);
+        render();
       }
     });
   }
@@ -136,6 +154,8 @@ function wire(): void {
 function connect(): void {
   const source = new EventSource('/api/events');
   source.onopen = () => {
+    // A restarted server counts its switches from 0 again.
+    faults = { plan: faults.plan, version: -1 };
     $('connection').textContent = 'live';
     $('connection').className = 'connection live';
   };
@@ -146,6 +166,7 @@ function connect(): void {
   };
   source.onmessage = (message) => {
     snapshot = JSON.parse(message.data) as Snapshot;
+    learnFaults(snapshot.faults, snapshot.faultsVersion);
     document.body.dataset.updatedAt = snapshot.at;
     render();
   };

@@ -107,6 +107,8 @@ export interface Snapshot {
   readonly executions: readonly ExecutionView[];
   /** The FAULT_INJECTION plan now in force, by step. */
   readonly faults: Readonly<Record<string, unknown>>;
+  /** How many times the page's switches changed the plan, when this picture was taken. */
+  readonly faultsVersion: number;
   /** Steps whose faults the page can toggle. */
   readonly faultSteps: readonly string[];
 }
