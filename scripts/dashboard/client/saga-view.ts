@@ -92,7 +92,7 @@ export function renderGraph(graph: SagaGraph, execution: ExecutionView | undefin
           ? `<g class="badge"><rect x="${x(node) + NODE_W - 34}" y="${y(node) - 7}" width="38" height="16" rx="8"/><text x="${x(node) + NODE_W - 15}" y="${y(node) + 5}" text-anchor="middle">↻ ${retries}</text></g>`
           : '';
       const title = `${node.name} (${node.type})${retries > 0 ? `, retried ${retries} time(s)` : ''}`;
-      return `<g class="${classes.join(' ')}" data-state="${escapeHtml(node.name)}" data-retries="${retries}"><title>${escapeHtml(title)}</title><rect class="box" x="${x(node)}" y="${y(node)}" width="${NODE_W}" height="${NODE_H}" rx="8"/><text x="${x(node) + 10}" y="${y(node) + 21}">${escapeHtml(node.name)}</text>${badge}</g>`;
+      return `<g class="${classes.join(' ')}" data-state="${escapeHtml(node.name)}" data-retries="${retries}"><title>${escapeHtml(title)}</title><rect class="box" x="${x(node)}" y="${y(node)}" width="${NODE_W}" height="${NODE_H}" rx="8"/><text x="${x(node) + 10}" y="${y(node) + 21}"${node.name.length > 20 ? ` textLength="${NODE_W - 20}" lengthAdjust="spacingAndGlyphs"` : ''}>${escapeHtml(node.name)}</text>${badge}</g>`;
     })
     .join('');
   const laneLabels = lanes > 1 ? `<text class="lane-label" x="${x({ lane: 1 } as GraphNode)}" y="${height - 2}">compensation path</text>` : '';
