@@ -82,6 +82,22 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     return { statusCode: response.status, orderId: ((await response.json()) as { orderId: string }).orderId };
   }
 
+  /**
+   * Places a demo order from the page (by clicking its button, or as `press` does) and returns
+   * its id once the page has chosen it: the announcement is cleared first, so an earlier one
+   * cannot be taken for this order's, and the earlier order is no longer the one selected.
+   */
+  async function placeFromPage(kind: string, label: string, press = () => page.click(`button[data-demo="${kind}"]`)): Promise<string> {
+    await page.evaluate(() => {
+      (document.getElementById('announce') as HTMLElement).textContent = '';
+    });
+    await press();
+    await page.waitForSelector(`#announce:has-text("${label}: HTTP 201")`, WAIT);
+    const prefix = /, order (\S{8})/.exec((await page.textContent('#announce')) ?? '')?.[1] as string;
+    const selected = await page.waitForSelector(`.order.selected[data-order-id^="${prefix}"]`, WAIT);
+    return (await selected.getAttribute('data-order-id')) as string;
+  }
+
   const stateClasses = async (state: string) => ((await page.getAttribute(`#graph [data-state="${state}"]`, 'class')) ?? '').split(' ');
 
   it('loads in under a second', async () => {
@@ -95,50 +111,138 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     expect(statusCode).toBe(201);
     await page.click(`[data-order-id="${orderId}"]`, WAIT);
     await page.waitForSelector(`[data-order-id="${orderId}"][data-status="COMPLETED"]`, WAIT);
-    await page.waitForSelector('[data-execution-status="SUCCEEDED"]', WAIT);
-    for (const state of ['ReserveInventory', 'ProcessPayment', 'SendNotification', 'CompleteOrder', 'OrderCompleted']) expect(await stateClasses(state)).toContain('visited');
+    await page.waitForSelector('[data-execution-status="SUCCEEDED"][data-verdict="completed"]', WAIT);
+    for (const state of ['ReserveInventory', 'ProcessPayment', 'SendNotification', 'CompleteOrder', 'PublishOrderCompleted', 'OrderCompleted']) expect(await stateClasses(state)).toContain('visited');
+    expect(await stateClasses('OrderCompleted')).toEqual(expect.arrayContaining(['end', 'end-completed']));
     expect(await stateClasses('BeginCompensation')).not.toContain('visited');
     expect(await page.textContent('#order-detail')).toMatch(/PENDING[\s\S]*INVENTORY_RESERVED[\s\S]*PAYMENT_PROCESSED[\s\S]*COMPLETED/);
     // Its outbox event was published by the relay, on its first attempt.
     await page.waitForSelector('#outbox tr:has-text("published")', WAIT);
   });
 
-  it('shows an out-of-stock order placed from the page failing, with its compensation states marked', async () => {
-    await page.click('button[data-demo="out-of-stock"]');
-    await page.waitForSelector('.order.selected[data-status="FAILED"]', WAIT);
-    await page.waitForSelector('[data-execution-status="FAILED"]', WAIT);
+  it('shows a saga started again for a finished order as a replay that ended AlreadyFinished and did nothing', async () => {
+    const finished = (await page.getAttribute('.order.selected', 'data-order-id')) as string;
+    const [machine] = cloud.stateMachineArns;
+    const original = cloud.stepFunctions.listExecutions(machine).items.find((execution) => JSON.parse(execution.input).orderId === finished);
+    expect(original?.status).toBe('SUCCEEDED');
+    // What the reconciler does when it finds no progress in time: a fresh run under a new name, for an order that has finished meanwhile.
+    cloud.stepFunctions.startExecution({ stateMachineArn: machine, name: `${original?.name}-retry-1`, input: original?.input });
+    const replay = `#executions [data-execution-name="${original?.name}-retry-1"][data-verdict="already-finished"]`;
+    await page.waitForSelector(replay, WAIT);
+    // The graph stays on the execution that did the order's work until the replay is chosen.
+    expect(await stateClasses('ProcessPayment')).toContain('visited');
+    await page.click(replay);
+    await page.waitForSelector('[data-execution-status="SUCCEEDED"][data-verdict="already-finished"]', WAIT);
     expect(await stateClasses('ReserveInventory')).toEqual(expect.arrayContaining(['visited', 'caught']));
-    for (const state of ['BeginCompensation', 'RefundPayment', 'ReleaseInventory', 'MarkOrderFailed']) expect(await stateClasses(state)).toEqual(expect.arrayContaining(['visited', 'succeeded']));
-    expect(await stateClasses('OrderFailed')).toContain('failed');
-    expect(await stateClasses('ProcessPayment')).not.toContain('visited');
+    expect(await stateClasses('AlreadyFinished')).toEqual(expect.arrayContaining(['visited', 'end', 'end-already-finished']));
+    for (const state of ['ProcessPayment', 'BeginCompensation']) expect(await stateClasses(state)).not.toContain('visited');
+    expect(await page.textContent('#history')).toContain('OrderAlreadyFinishedError');
+    expect(await page.textContent('#history .verdict')).toContain('replay');
+  });
+
+  it('shows an out-of-stock order placed from the page failing, with its compensation states marked', async () => {
+    const orderId = await placeFromPage('out-of-stock', 'Out of stock');
+    await page.waitForSelector(`.order.selected[data-order-id="${orderId}"][data-status="FAILED"]`, WAIT);
+    // A business failure: the compensations all ran, so the execution succeeded, with an outcome that says the order FAILED.
+    await page.waitForSelector('[data-execution-status="SUCCEEDED"][data-verdict="business-failure"]', WAIT);
+    expect(await page.textContent('#history .verdict')).toMatch(/business failure: order FAILED/);
+    expect(await stateClasses('ReserveInventory')).toEqual(expect.arrayContaining(['visited', 'caught']));
+    for (const state of ['BeginCompensation', 'RefundPayment', 'ReleaseInventory', 'MarkOrderFailed', 'PublishOrderFailed']) {
+      expect(await stateClasses(state)).toEqual(expect.arrayContaining(['visited', 'succeeded']));
+    }
+    expect(await stateClasses('OrderFailed')).toEqual(expect.arrayContaining(['visited', 'end', 'end-business-failure']));
+    for (const state of ['ProcessPayment', 'FlagNeedsAttention', 'NeedsAttention']) expect(await stateClasses(state)).not.toContain('visited');
     expect(await page.textContent('#history')).toContain('OutOfStock');
+    expect(await page.$('.attention-banner')).toBeNull();
+  });
+
+  it('shows loudly, apart from a business failure, a saga whose compensation ran out of retries and needs a person', async () => {
+    // Set as npm start's FAULT_INJECTION would be: every release fails, past the compensation's 6 retries.
+    cloud.runtime.updateEnvironment({ FAULT_INJECTION: JSON.stringify({ releaseInventory: { firstAttempts: 100 } }) });
+    try {
+      await placeFromPage('out-of-stock', 'Out of stock');
+      await page.waitForSelector('[data-execution-status="FAILED"][data-verdict="needs-attention"]', WAIT);
+    } finally {
+      cloud.runtime.updateEnvironment({ FAULT_INJECTION: '' });
+    }
+    await page.waitForSelector('#history .attention-banner[role="alert"]', WAIT);
+    expect(await stateClasses('ReleaseInventory')).toEqual(expect.arrayContaining(['visited', 'caught', 'retried']));
+    expect(await stateClasses('NeedsAttention')).toEqual(expect.arrayContaining(['visited', 'failed', 'end', 'end-needs-attention']));
+    expect(await stateClasses('OrderFailed')).not.toContain('visited');
+    // The order is flagged for a person, in the list and in its detail.
+    await page.waitForSelector('.order.selected[data-status="COMPENSATING"][data-attention="true"]', WAIT);
+    expect(await page.textContent('#order-detail .attention-banner')).toContain('needsAttention');
   });
 
   it('shows a repeated idempotency key being replayed, and the same key with another body refused', async () => {
-    await page.click('button[data-demo="in-stock"]');
-    await page.waitForSelector('#announce:has-text("In stock: HTTP 201")', WAIT);
+    const orderId = await placeFromPage('in-stock', 'In stock');
     const key = /key (demo-[\w-]+)/.exec((await page.textContent('#announce')) ?? '')?.[1] as string;
     await page.click('button[data-demo="repeat"]');
     await page.waitForSelector(`#idempotency tr[data-key="${key}"][data-replays="1"]`, WAIT);
-    expect(await page.textContent('#announce')).toContain('idempotent replay');
+    await page.waitForSelector('#announce:has-text("idempotent replay")', WAIT);
     await page.click('button[data-demo="other-body"]');
     await page.waitForSelector(`#idempotency tr[data-key="${key}"] .tag:has-text("conflict")`, WAIT);
-    expect(await page.textContent('#announce')).toContain('HTTP 422');
-    expect(await page.textContent(`#idempotency tr[data-key="${key}"] .countdown`)).toMatch(/^(9|10) min/);
+    await page.waitForSelector('#announce:has-text("HTTP 422")', WAIT);
+    const row = `#idempotency tr[data-key="${key}"]`;
+    expect(await page.textContent(`${row} .countdown`)).toMatch(/^(9|10) min/);
+    // The key as the client sent it, once: Powertools' lock and the order's own claim are the one row, the claim naming the order.
+    expect(await page.locator(row).count()).toBe(1);
+    expect(await page.getAttribute(row, 'data-claim-order')).toBe(orderId);
+    expect(await page.textContent(`${row} .claim`)).toContain(orderId.slice(0, 8));
+    expect(await page.textContent(`${row} td:nth-child(2)`)).toContain('completed');
+    expect(await page.textContent('#idempotency')).not.toContain('key not known');
+    expect(await page.textContent('#idempotency')).not.toMatch(/order-key#|customer-123#/);
   });
 
-  it('shows the retries of a step whose fault injection was switched on from the page', async () => {
-    await page.check('input[data-fault="processPayment"]');
-    await page.waitForSelector('#fault-plan:has-text("processPayment")', WAIT);
-    expect(JSON.parse(process.env.FAULT_INJECTION as string)).toEqual({ processPayment: { firstAttempts: 2 } });
-    await page.click('button[data-demo="in-stock"]');
-    await page.waitForSelector('.order.selected[data-status="COMPLETED"]', WAIT);
-    await page.waitForSelector('#graph [data-state="ProcessPayment"][data-retries="2"]', WAIT);
-    expect(await stateClasses('ProcessPayment')).toEqual(expect.arrayContaining(['retried', 'succeeded']));
-    expect(await page.textContent('#history')).toContain('TransientError');
-    await page.uncheck('input[data-fault="processPayment"]');
+  it('shows the retries of each step whose fault injection was switched on from the page', async () => {
+    const steps = ['reserveInventory', 'processPayment', 'sendNotification'];
+    for (const step of steps) {
+      await page.check(`input[data-fault="${step}"]`);
+      await page.waitForSelector(`#fault-plan:has-text("${step}")`, WAIT);
+    }
+    expect(JSON.parse(process.env.FAULT_INJECTION as string)).toEqual(Object.fromEntries(steps.map((step) => [step, { firstAttempts: 2 }])));
+    try {
+      const orderId = await placeFromPage('in-stock', 'In stock');
+      await page.waitForSelector(`.order.selected[data-order-id="${orderId}"][data-status="COMPLETED"]`, WAIT);
+      await page.waitForSelector('[data-execution-status="SUCCEEDED"][data-verdict="completed"]', WAIT);
+      for (const state of ['ReserveInventory', 'ProcessPayment', 'SendNotification']) {
+        await page.waitForSelector(`#graph [data-state="${state}"][data-retries="2"]`, WAIT);
+        expect(await stateClasses(state)).toEqual(expect.arrayContaining(['retried', 'succeeded']));
+      }
+      expect(await page.textContent('#history')).toContain('TransientError');
+    } finally {
+      for (const step of steps) await page.uncheck(`input[data-fault="${step}"]`);
+    }
     await page.waitForSelector('#fault-plan:has-text("off")', WAIT);
     expect(process.env.FAULT_INJECTION).toBe('');
+  });
+
+  it('pulses the state a running saga is in, and stops when it moves on', async () => {
+    // The only way to keep a step in progress deterministically: hold its
+    // invocation at the door (the real handler runs once released).
+    const invoke = cloud.runtime.invoke;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    cloud.runtime.invoke = async function (this: typeof cloud.runtime, name: string, event: unknown) {
+      if (name === 'sendNotification') await held;
+      return invoke.call(this, name, event);
+    };
+    let orderId = '';
+    try {
+      orderId = await placeFromPage('in-stock', 'In stock');
+      await page.waitForSelector('[data-execution-status="RUNNING"][data-verdict="running"]', WAIT);
+      await page.waitForSelector('#graph [data-state="SendNotification"].current', WAIT);
+      const box = '#graph [data-state="SendNotification"] rect.box';
+      expect(await page.$eval(box, (element) => getComputedStyle(element).animationName)).toBe('pulse');
+      expect(await page.locator('#graph .current').count()).toBe(1);
+      expect(await stateClasses('ProcessPayment')).toEqual(expect.arrayContaining(['visited', 'succeeded']));
+    } finally {
+      release();
+      cloud.runtime.invoke = invoke;
+    }
+    await page.waitForSelector(`.order.selected[data-order-id="${orderId}"][data-status="COMPLETED"]`, WAIT);
+    await page.waitForSelector('[data-execution-status="SUCCEEDED"]', WAIT);
+    expect(await page.locator('#graph .current').count()).toBe(0);
   });
 
   it('shows an outbox event the relay cannot handle, its relay attempts, and its record in the on-failure queue', async () => {
@@ -161,11 +265,14 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
   });
 
   it('can be driven from the keyboard: a demo button and an order row answer to Enter', async () => {
-    await page.focus('button[data-demo="in-stock"]');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('#announce:has-text("In stock: HTTP 201")', WAIT);
-    const second = page.locator('.orders li:nth-child(2) .order');
-    const orderId = (await second.getAttribute('data-order-id')) as string;
+    const placed = await placeFromPage('in-stock', 'In stock', async () => {
+      await page.focus('button[data-demo="in-stock"]');
+      await page.keyboard.press('Enter');
+    });
+    // The new order is listed first before the row below it is picked, so the list does not shift under the test.
+    await page.waitForSelector(`.orders li:first-child .order[data-order-id="${placed}"]`, WAIT);
+    const orderId = (await page.getAttribute('.orders li:nth-child(2) .order', 'data-order-id')) as string;
+    const second = page.locator(`.order[data-order-id="${orderId}"]`);
     await second.focus();
     await page.keyboard.press('Enter');
     await page.waitForSelector(`.order.selected[data-order-id="${orderId}"][aria-pressed="true"]`, WAIT);

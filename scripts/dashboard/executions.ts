@@ -1,5 +1,5 @@
-import type { HistoryEvent, LocalExecution } from '../local-cloud/step-functions';
-import type { ExecutionView, StateRunView } from './shared/model';
+import type { HistoryEvent, LocalExecution, LocalStepFunctions } from '../local-cloud/step-functions';
+import type { ExecutionVerdict, ExecutionView, StateRunView } from './shared/model';
 
 /**
  * An execution's history (the GetExecutionHistory events) folded into one
@@ -86,23 +86,89 @@ export function stateRuns(history: readonly HistoryEvent[]): StateRunView[] {
   return runs.map((run) => ({ ...run, enteredAt: run.enteredAt.toISOString() }));
 }
 
-function orderIdOf(input: string): string | undefined {
+function parsed(json: string | undefined): Record<string, unknown> {
   try {
-    const parsed = JSON.parse(input) as { orderId?: unknown };
-    return typeof parsed.orderId === 'string' ? parsed.orderId : undefined;
+    const value = JSON.parse(json ?? '') as unknown;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   } catch {
-    return undefined;
+    return {};
   }
 }
 
+/** The saga's result: its output's `outcome` (`COMPLETED`, `FAILED` with a reason, `ALREADY_FINISHED`). */
+function outcomeOf(output: string | undefined): ExecutionView['outcome'] {
+  const outcome = parsed(output).outcome as { status?: unknown; reason?: unknown } | undefined;
+  if (typeof outcome?.status !== 'string') return undefined;
+  return { status: outcome.status, reason: typeof outcome.reason === 'string' ? outcome.reason : undefined };
+}
+
+/** The error of the saga's only Fail state: a step that must not give up ran out of retries. */
+export const NEEDS_ATTENTION_ERROR = 'OrderNeedsAttention';
+
+export function verdictOf(status: string, outcome: ExecutionView['outcome'], error: string | undefined): ExecutionVerdict {
+  if (status === 'RUNNING') return 'running';
+  if (status === 'SUCCEEDED') return outcome?.status === 'FAILED' ? 'business-failure' : outcome?.status === 'ALREADY_FINISHED' ? 'already-finished' : 'completed';
+  if (status === 'FAILED') return error === NEEDS_ATTENTION_ERROR ? 'needs-attention' : 'failed';
+  return 'stopped';
+}
+
 export function executionView(execution: LocalExecution): ExecutionView {
+  const outcome = outcomeOf(execution.output);
+  const orderId = parsed(execution.input).orderId;
   return {
     name: execution.name,
-    orderId: orderIdOf(execution.input),
+    orderId: typeof orderId === 'string' ? orderId : undefined,
     status: execution.status,
+    verdict: verdictOf(execution.status, outcome, execution.error),
+    outcome,
     startDate: execution.startDate.toISOString(),
     stopDate: execution.stopDate?.toISOString(),
     error: execution.error,
+    cause: execution.cause,
+    redriveCount: execution.redriveCount,
     states: stateRuns(execution.history),
   };
+}
+
+/**
+ * The newest executions with their histories. ListExecutions answers without
+ * histories (as on AWS), so each one is described; a finished execution's
+ * view is kept until it changes (a re-drive), so a store on disk (--persist)
+ * is not re-read on every update. That store is also why executions from
+ * before a restart still show their graphs.
+ */
+export class ExecutionViews {
+  private readonly finished = new Map<string, { stamp: string; view: ExecutionView }>();
+
+  constructor(private readonly stepFunctions: Pick<LocalStepFunctions, 'listExecutions' | 'describeExecution'>) {}
+
+  newest(stateMachineArns: readonly string[], max: number): ExecutionView[] {
+    const listed = stateMachineArns
+      .flatMap((arn) => this.stepFunctions.listExecutions(arn, { maxResults: max }).items)
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
+      .slice(0, max);
+    const views: ExecutionView[] = [];
+    const kept = new Map<string, { stamp: string; view: ExecutionView }>();
+    for (const summary of listed) {
+      const stamp = `${summary.status}|${summary.stopDate?.getTime()}|${summary.redriveCount}`;
+      const cached = this.finished.get(summary.executionArn);
+      if (cached?.stamp === stamp) {
+        views.push(cached.view);
+        kept.set(summary.executionArn, cached);
+        continue;
+      }
+      let view: ExecutionView;
+      try {
+        view = executionView(this.stepFunctions.describeExecution(summary.executionArn));
+      } catch {
+        // Dropped from the bounded in-memory store between the two calls: shown without its history.
+        view = executionView(summary);
+      }
+      views.push(view);
+      if (view.status !== 'RUNNING') kept.set(summary.executionArn, { stamp, view });
+    }
+    this.finished.clear();
+    for (const [arn, entry] of kept) this.finished.set(arn, entry);
+    return views;
+  }
 }

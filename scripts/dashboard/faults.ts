@@ -22,6 +22,15 @@ export class UnknownFaultStepError extends Error {
 
 export class FaultControl {
   readonly steps: readonly string[] = FAULT_STEPS;
+  /**
+   * Counts the page's switches, so the page can tell a picture taken before
+   * a switch (still on its way) from one taken after, and not flip a box back.
+   */
+  private changes = 0;
+
+  get version(): number {
+    return this.changes;
+  }
 
   constructor(private readonly runtime: LocalLambdaRuntime) {}
 
@@ -43,6 +52,7 @@ export class FaultControl {
     if (on) plan[step] = TOGGLED_FAULT;
     else delete plan[step];
     this.runtime.updateEnvironment({ FAULT_INJECTION: Object.keys(plan).length === 0 ? '' : JSON.stringify(plan) });
+    this.changes += 1;
     return plan;
   }
 }

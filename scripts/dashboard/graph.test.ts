@@ -24,6 +24,13 @@ describe('saga graph', () => {
     expect(node('ProcessPayment')?.retries).toBe(true);
   });
 
+  it('gives every state a place of its own, the path to a person in a column right of the compensation', () => {
+    const places = graph.nodes.map((n) => `${n.lane}/${n.row}`);
+    expect(new Set(places).size).toBe(places.length);
+    for (const name of ['FlagNeedsAttention', 'PublishOrderNeedsAttention', 'NeedsAttention']) expect(node(name)?.lane).toBe(2);
+    expect(node('AlreadyFinished')?.row).toBe(1);
+  });
+
   it('names the broken reference in a definition that cannot be drawn', () => {
     expect(() => buildSagaGraph('m', { StartAt: 'A', States: { A: { Type: 'Task', Next: 'B' } } })).toThrow(new GraphDefinitionError('state machine m: A goes to B, which is not a state'));
     expect(() => buildSagaGraph('m', { StartAt: 'X', States: {} })).toThrow(GraphDefinitionError);

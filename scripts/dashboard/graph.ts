@@ -6,10 +6,13 @@ import type { EdgeKind, GraphEdge, GraphNode, SagaGraph } from './shared/model';
  * of the saga to drift from the real one.
  *
  * Layout: states on the forward path (reached from StartAt through Next,
- * Choices and Default) form the first column; states reached only through a
- * Catch (the compensation path) form the next column. The row is the state's
- * distance from StartAt, so a compensation sits beside the step whose failure
- * starts it.
+ * Choices and Default) form the first column. A state reached only through
+ * a Catch starts a column one to the right of its rightmost catcher (so the
+ * compensation path sits beside the forward path, and a handler every step
+ * falls back to, like FlagNeedsAttention, sits beside both); its Next chain
+ * stays in its column. The row is the state's distance from StartAt, so a
+ * compensation sits beside the step whose failure starts it. Two states
+ * given the same place keep the longer chain there; the other moves right.
  */
 export class GraphDefinitionError extends Error {
   constructor(message: string) {
@@ -52,22 +55,47 @@ export function buildSagaGraph(machine: string, definition: unknown): SagaGraph 
     if (!States[edge.to]) throw new GraphDefinitionError(`state machine ${machine}: ${edge.from} goes to ${edge.to}, which is not a state`);
   }
 
-  // Breadth first from StartAt: the row is the shortest distance, the lane grows by one per Catch taken.
-  const place = new Map<string, { lane: number; row: number }>([[StartAt, { lane: 0, row: 0 }]]);
-  const queue = [StartAt];
-  while (queue.length > 0) {
-    const name = queue.shift() as string;
-    const here = place.get(name) as { lane: number; row: number };
-    for (const edge of edges.filter((e) => e.from === name)) {
-      const lane = here.lane + (edge.kind === 'catch' ? 1 : 0);
-      const known = place.get(edge.to);
-      if (!known) {
-        place.set(edge.to, { lane, row: here.row + 1 });
-        queue.push(edge.to);
-      } else if (lane < known.lane) {
-        place.set(edge.to, { lane, row: known.row });
+  // Rows: breadth first from StartAt, the shortest distance.
+  const rows = new Map<string, number>([[StartAt, 0]]);
+  const order = [StartAt];
+  for (let i = 0; i < order.length; i++) {
+    for (const edge of edges.filter((e) => e.from === order[i])) {
+      if (rows.has(edge.to)) continue;
+      rows.set(edge.to, (rows.get(order[i]) as number) + 1);
+      order.push(edge.to);
+    }
+  }
+  // Lanes: relaxed until stable (bounded: a Choice may loop back).
+  const lanes = new Map<string, number>([[StartAt, 0]]);
+  for (let round = 0, changed = true; changed && round <= order.length; round++) {
+    changed = false;
+    for (const name of order.slice(1)) {
+      const incoming = edges.filter((e) => e.to === name && lanes.has(e.from));
+      const chained = incoming.filter((e) => e.kind !== 'catch');
+      const lane =
+        chained.length > 0 ? Math.min(...chained.map((e) => lanes.get(e.from) as number)) : Math.max(...incoming.map((e) => (lanes.get(e.from) as number) + 1));
+      if (incoming.length > 0 && lanes.get(name) !== lane) {
+        lanes.set(name, lane);
+        changed = true;
       }
     }
+  }
+  // Collisions: the state with the longer Next chain keeps the place.
+  const chainLength = (name: string, seen = new Set<string>()): number => {
+    if (seen.has(name)) return 0;
+    seen.add(name);
+    const next = States[name]?.Next;
+    return 1 + (next ? chainLength(next, seen) : 0);
+  };
+  const place = new Map<string, { lane: number; row: number }>();
+  const taken = new Set<string>();
+  const byChain = order.filter((name) => lanes.has(name)).sort((a, b) => chainLength(b) - chainLength(a) || order.indexOf(a) - order.indexOf(b));
+  for (const name of byChain) {
+    const row = rows.get(name) as number;
+    let lane = lanes.get(name) as number;
+    while (taken.has(`${lane}/${row}`)) lane += 1;
+    taken.add(`${lane}/${row}`);
+    place.set(name, { lane, row });
   }
   const nodes: GraphNode[] = Object.entries(States)
     .filter(([name]) => place.has(name))

@@ -6,33 +6,62 @@ import type { PollerEvent } from '../local-cloud/stream-poller';
 /**
  * What the dashboard learns only by watching the hops, because no table keeps
  * it: how many times the relay was handed each outbox event (and its last
- * error), and which x-idempotency-key each request carried (the idempotency
- * table stores a hash of the key, not the key) with what came of it.
+ * error), and what came of each request with an x-idempotency-key (the
+ * tables keep the key, not the requests that replayed it).
  */
 export type KeyOutcome = 'stored' | 'replayed' | 'conflict' | 'in-progress' | 'rejected';
 
+export interface KeyRequest {
+  readonly outcome: KeyOutcome;
+  /** The order a 201 answered with (a replay answers with the first one). */
+  readonly orderId?: string;
+}
+
 const IDEMPOTENCY_HEADER = 'x-idempotency-key';
 
-/** Powertools' record id ends with `#` + base64(md5(JSON of the key)). */
-export function idempotencyHash(key: string): string {
-  return createHash('md5').update(JSON.stringify(key)).digest('base64');
+/**
+ * Powertools' record id ends with `#` + base64(md5(JSON of what it locks
+ * on)); createOrder locks on `<customerId>#<key>`, so one customer's key
+ * never meets another's.
+ */
+export function idempotencyHash(customerId: string, key: string): string {
+  return createHash('md5').update(JSON.stringify(`${customerId}#${key}`)).digest('base64');
+}
+
+function orderIdIn(body: string): string | undefined {
+  try {
+    const orderId = (JSON.parse(body) as { orderId?: unknown }).orderId;
+    return typeof orderId === 'string' ? orderId : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const eventIdOf = (record: DynamoDBRecord) => record.dynamodb?.NewImage?.eventId?.S ?? record.dynamodb?.Keys?.eventId?.S;
 
 export class Observations {
   private readonly relay = new Map<string, { attempts: number; lastError?: string }>();
-  private readonly keys = new Map<string, { key: string; outcomes: KeyOutcome[] }>();
+  /** By client key. The request body (and so the customer) is not in the API log: a 201 names its order, which names the customer. */
+  private readonly keys = new Map<string, KeyRequest[]>();
 
   onApiRequest(request: ApiRequestLog): void {
     const key = request.requestHeaders[IDEMPOTENCY_HEADER];
     if (request.method !== 'POST' || key === undefined) return;
-    const hash = idempotencyHash(key);
-    const entry = this.keys.get(hash) ?? { key, outcomes: [] };
-    this.keys.set(hash, entry);
+    const requests = this.keys.get(key) ?? [];
+    this.keys.set(key, requests);
+    const orderId = request.statusCode === 201 ? orderIdIn(request.responseBody) : undefined;
+    // The same key answering with an order it answered before: the stored response (or the claimed order) came back.
     const outcome: KeyOutcome =
-      request.statusCode === 201 ? (entry.outcomes.includes('stored') ? 'replayed' : 'stored') : request.statusCode === 422 ? 'conflict' : request.statusCode === 409 ? 'in-progress' : 'rejected';
-    entry.outcomes.push(outcome);
+      request.statusCode === 201
+        ? requests.some((seen) => seen.orderId !== undefined && seen.orderId === orderId)
+          ? 'replayed'
+          : 'stored'
+        : request.statusCode === 422
+          ? 'conflict'
+          : request.statusCode === 409
+            ? 'in-progress'
+            : 'rejected';
+    requests.push({ outcome, orderId });
   }
 
   onStreamEvent(event: PollerEvent): void {
@@ -63,8 +92,8 @@ export class Observations {
     return this.relay.get(eventId) ?? { attempts: 0 };
   }
 
-  /** The key and outcomes for an idempotency record id (`<prefix>#<hash>`), if this process saw its requests. */
-  keyOf(recordId: string): { key: string; outcomes: readonly KeyOutcome[] } | undefined {
-    return this.keys.get(recordId.slice(recordId.lastIndexOf('#') + 1));
+  /** Every client key this process saw, with its requests in order. */
+  requestsByKey(): ReadonlyMap<string, readonly KeyRequest[]> {
+    return this.keys;
   }
 }

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
       await place('over-limit', 'Over payment limit');
       // The picture: the declined payment's compensation, with the fault switch still on.
       await page.waitForSelector('.order.selected[data-status="FAILED"]');
-      await page.waitForSelector('[data-execution-status="FAILED"]');
+      // A business failure: the compensations ran, the execution succeeded with outcome FAILED.
+      await page.waitForSelector('[data-execution-status="SUCCEEDED"][data-verdict="business-failure"]');
       mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT });
       console.log(`Saved ${path.relative(process.cwd(), SCREENSHOT)}`);

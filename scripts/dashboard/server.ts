@@ -7,6 +7,7 @@ import { buildAssets } from './assets';
 import { DEFAULT_DASHBOARD_PORT } from './defaults';
 import { DemoOrders, UnknownDemoOrderError } from './demo';
 import { FaultControl, UnknownFaultStepError } from './faults';
+import { ExecutionViews } from './executions';
 import { buildSagaGraph } from './graph';
 import { checkRequest } from './guard';
 import { Observations } from './observations';
@@ -86,6 +87,7 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
   const demo = new DemoOrders(cloud.apiUrl);
   const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: cloud.config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const documents = DynamoDBDocumentClient.from(dynamodb);
+  const sources = { cloud, documents, observations, faults, executions: new ExecutionViews(cloud.stepFunctions) };
   const clients = new Set<http.ServerResponse>();
   let latest = '';
 
@@ -101,7 +103,7 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
     }
     running = true;
     try {
-      latest = JSON.stringify(await takeSnapshot(cloud, documents, observations, faults));
+      latest = JSON.stringify(await takeSnapshot(sources));
       for (const client of clients) client.write(`data: ${latest}\n\n`);
     } catch {
       // DynamoDB Local stopping under us (Ctrl-C): the next refresh, if any, tries again.
@@ -156,7 +158,7 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
         return void response.end(asset.body);
       }
       if (pathname === '/api/graph') return send(response, 200, graphs);
-      if (pathname === '/api/snapshot') return send(response, 200, await takeSnapshot(cloud, documents, observations, faults));
+      if (pathname === '/api/snapshot') return send(response, 200, await takeSnapshot(sources));
       if (pathname === '/api/events') {
         response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
         clients.add(response);
@@ -179,7 +181,7 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
       if (typeof body.on !== 'boolean') throw new BadRequestError('on must be true or false');
       const plan = faults.set(body.step, body.on);
       schedule();
-      return send(response, 200, { faults: plan });
+      return send(response, 200, { faults: plan, faultsVersion: faults.version });
     }
     return send(response, 405, { error: 'MethodNotAllowed', message: `${method} ${pathname} is not supported` });
   }

@@ -4,16 +4,17 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { readFailureQueue } from '../local-cloud/failure-queue';
 import type { LocalCloud } from '../local-cloud/local-cloud';
 import { tableNameOf } from '../local-cloud/serverless-config';
-import { executionView } from './executions';
+import type { ExecutionViews } from './executions';
 import type { FaultControl } from './faults';
+import { idempotencyKeys } from './idempotency';
 import type { Observations } from './observations';
-import type { FailureRecordView, IdempotencyKeyView, OrderView, OutboxEventView, Snapshot } from './shared/model';
+import type { FailureRecordView, OrderView, OutboxEventView, Snapshot } from './shared/model';
 
 /**
  * One picture of the system, read from where the truth lives: the tables in
  * DynamoDB (so it works with --persist and whatever else wrote to them), the
- * local Step Functions' executions, the on-failure queue files, and what the
- * dashboard observed of the hops.
+ * local Step Functions' executions (kept on disk with --persist), the
+ * on-failure queue files, and what the dashboard observed of the hops.
  */
 const MAX_ROWS = 100;
 /** Executions carry every state's input and output: the newest 50 keep each update small. */
@@ -33,7 +34,15 @@ async function scanAll(documents: DynamoDBDocumentClient, table: string): Promis
 const newestFirst = (a: { createdAt?: string }, b: { createdAt?: string }) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? ''));
 const eventIdOf = (record: DynamoDBRecord) => record.dynamodb?.NewImage?.eventId?.S ?? record.dynamodb?.Keys?.eventId?.S ?? '?';
 
-export async function takeSnapshot(cloud: LocalCloud, documents: DynamoDBDocumentClient, observations: Observations, faults: FaultControl): Promise<Snapshot> {
+export interface SnapshotSources {
+  readonly cloud: LocalCloud;
+  readonly documents: DynamoDBDocumentClient;
+  readonly observations: Observations;
+  readonly faults: FaultControl;
+  readonly executions: ExecutionViews;
+}
+
+export async function takeSnapshot({ cloud, documents, observations, faults, executions: executionViews }: SnapshotSources): Promise<Snapshot> {
   const table = (id: string) => tableNameOf(cloud.config, id);
   const [orderItems, outboxItems, keyItems] = await Promise.all([
     scanAll(documents, table('OrdersTable')),
@@ -51,6 +60,8 @@ export async function takeSnapshot(cloud: LocalCloud, documents: DynamoDBDocumen
       createdAt: item.createdAt,
       statusHistory: item.statusHistory ?? [],
       failureReason: item.failureReason,
+      needsAttention: item.needsAttention === true || undefined,
+      attentionReason: item.attentionReason,
     }));
   const outbox: OutboxEventView[] = outboxItems
     .sort(newestFirst)
@@ -76,16 +87,8 @@ export async function takeSnapshot(cloud: LocalCloud, documents: DynamoDBDocumen
       eventIds: (message.records ?? []).map(eventIdOf),
     })),
   );
-  const idempotency: IdempotencyKeyView[] = keyItems
-    .sort((a, b) => Number(b.expiration ?? 0) - Number(a.expiration ?? 0))
-    .slice(0, MAX_ROWS)
-    .map((item) => {
-      const seen = observations.keyOf(String(item.id));
-      return { key: seen?.key, id: String(item.id), status: String(item.status), expiration: item.expiration === undefined ? undefined : Number(item.expiration), requests: seen?.outcomes ?? [] };
-    });
-  const executions = cloud.stateMachineArns
-    .flatMap((arn) => cloud.stepFunctions.listExecutions(arn, { maxResults: MAX_EXECUTIONS }).items)
-    .slice(0, MAX_EXECUTIONS)
-    .map(executionView);
-  return { at: new Date().toISOString(), orders, outbox, failures, idempotency, executions, faults: faults.plan(), faultSteps: faults.steps };
+  const customers = new Map(orderItems.map((item) => [String(item.orderId), String(item.customerId)]));
+  const idempotency = idempotencyKeys(keyItems, observations.requestsByKey(), (orderId) => customers.get(orderId)).slice(0, MAX_ROWS);
+  const executions = executionViews.newest(cloud.stateMachineArns, MAX_EXECUTIONS);
+  return { at: new Date().toISOString(), orders, outbox, failures, idempotency, executions, faults: faults.plan(), faultsVersion: faults.version, faultSteps: faults.steps };
 }

@@ -30,8 +30,9 @@ interface Running {
 }
 
 async function start(args: string[]): Promise<Running> {
-  const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort() };
-  const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb), '--no-dashboard'], {
+  const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort(), dashboard: await freePort() };
+  // Every port its own: an npm start already running on this machine holds the defaults (the dashboard's 3001 too).
+  const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb), '--dashboard-port', String(ports.dashboard)], {
     cwd: REPO_ROOT,
     env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
   });

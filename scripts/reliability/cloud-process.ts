@@ -59,6 +59,8 @@ export async function startCloudProcess(options: CloudProcessOptions): Promise<C
     String(ports.sfn),
     '--dynamodb-port',
     String(ports.dynamodb),
+    // Not needed here, and its default port (3001) may belong to an npm start already running on this machine.
+    '--no-dashboard',
     ...(options.extraArgs ?? []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, env: ownEngineEnvironment(process.env, { NO_COLOR: '1', ...options.environment }), stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,7 +5,8 @@ import { duration, escapeHtml, prettyJson, time } from './format';
 /**
  * One saga as a picture: the state machine graph (laid out by the server from
  * serverless.yml) with this execution's states marked: passed through,
- * current (pulsing), failed, caught (compensation starts), retried, plus the
+ * current (pulsing), failed, caught (compensation starts), retried, and the
+ * state it ended in coloured by what the end means for the order; plus the
  * execution history beside it.
  */
 const NODE_W = 168;
@@ -38,7 +39,30 @@ function stateClasses(name: string, runs: readonly StateRunView[], execution: Ex
   const classes = ['visited', last.status];
   if (last.status === 'running' && execution?.status === 'RUNNING') classes.push('current');
   if (mine.some((run) => run.retries > 0)) classes.push('retried');
+  // The state the execution ended in: a business failure ends in a Pass state that succeeded, yet the order FAILED.
+  if (execution && execution.status !== 'RUNNING' && runs[runs.length - 1] === last) classes.push('end', `end-${execution.verdict}`);
   return classes;
+}
+
+/** What the end of an execution means, in words, with the tone of its tag. */
+export function verdictText(execution: ExecutionView): { text: string; tone: string } {
+  const reason = execution.outcome?.reason ? ` (${execution.outcome.reason})` : '';
+  switch (execution.verdict) {
+    case 'running':
+      return { text: 'running', tone: 'progress' };
+    case 'completed':
+      return { text: 'order COMPLETED', tone: 'good' };
+    case 'business-failure':
+      return { text: `business failure: order FAILED${reason}, compensations done`, tone: 'bad' };
+    case 'already-finished':
+      return { text: 'replay: the order had already finished, nothing done', tone: 'replay' };
+    case 'needs-attention':
+      return { text: 'NEEDS A PERSON: a step that must not give up ran out of retries', tone: 'attention' };
+    case 'failed':
+      return { text: `failed: ${execution.error ?? 'error'}`, tone: 'bad' };
+    default:
+      return { text: execution.status.toLowerCase(), tone: 'warn' };
+  }
 }
 
 export function renderGraph(graph: SagaGraph, execution: ExecutionView | undefined): string {
@@ -68,7 +92,7 @@ export function renderGraph(graph: SagaGraph, execution: ExecutionView | undefin
           ? `<g class="badge"><rect x="${x(node) + NODE_W - 34}" y="${y(node) - 7}" width="38" height="16" rx="8"/><text x="${x(node) + NODE_W - 15}" y="${y(node) + 5}" text-anchor="middle">↻ ${retries}</text></g>`
           : '';
       const title = `${node.name} (${node.type})${retries > 0 ? `, retried ${retries} time(s)` : ''}`;
-      return `<g class="${classes.join(' ')}" data-state="${escapeHtml(node.name)}" data-retries="${retries}"><title>${escapeHtml(title)}</title><rect class="box" x="${x(node)}" y="${y(node)}" width="${NODE_W}" height="${NODE_H}" rx="8"/><text x="${x(node) + 10}" y="${y(node) + 21}">${escapeHtml(node.name)}</text>${badge}</g>`;
+      return `<g class="${classes.join(' ')}" data-state="${escapeHtml(node.name)}" data-retries="${retries}"><title>${escapeHtml(title)}</title><rect class="box" x="${x(node)}" y="${y(node)}" width="${NODE_W}" height="${NODE_H}" rx="8"/><text x="${x(node) + 10}" y="${y(node) + 21}"${node.name.length > 20 ? ` textLength="${NODE_W - 20}" lengthAdjust="spacingAndGlyphs"` : ''}>${escapeHtml(node.name)}</text>${badge}</g>`;
     })
     .join('');
   const laneLabels = lanes > 1 ? `<text class="lane-label" x="${x({ lane: 1 } as GraphNode)}" y="${height - 2}">compensation path</text>` : '';
@@ -77,11 +101,24 @@ export function renderGraph(graph: SagaGraph, execution: ExecutionView | undefin
 ${edges}${nodes}${laneLabels}</svg>`;
 }
 
+/** The order's executions (a reconciler's fresh run, a replay for a finished order), to pick the one the graph shows. */
+export function renderExecutions(executions: readonly ExecutionView[], shown: ExecutionView | undefined): string {
+  if (executions.length < 2) return '';
+  const items = executions
+    .map((execution) => {
+      const { text, tone } = verdictText(execution);
+      const current = execution === shown;
+      return `<li><button type="button" class="execution${current ? ' selected' : ''}" data-execution-name="${escapeHtml(execution.name)}" data-verdict="${execution.verdict}" aria-pressed="${current}"><code>${escapeHtml(execution.name.slice(0, 8))}…${escapeHtml(execution.name.length > 36 ? execution.name.slice(36) : '')}</code> <span class="tag ${tone}">${escapeHtml(text)}</span> <span class="muted">${time(execution.startDate)}</span></button></li>`;
+    })
+    .join('');
+  return `<h3>Executions for this order</h3><ul class="executions">${items}</ul>`;
+}
+
 export function renderHistory(execution: ExecutionView | undefined, orderStatus: string): string {
   if (!execution) {
-    // Executions live in the local Step Functions' memory: an order from before this npm start (--persist) has none.
+    // Without --persist the local Step Functions keeps the newest executions in memory only.
     return ['COMPLETED', 'FAILED'].includes(orderStatus)
-      ? '<p class="muted">Its saga ran before this <code>npm start</code> (or is older than the newest 50): executions are kept in memory only.</p>'
+      ? '<p class="muted">Its saga ran before this <code>npm start</code> without <code>--persist</code> (or is older than the newest 50 executions).</p>'
       : '<p class="muted">No saga yet: the relay starts it once the outbox event is on the stream.</p>';
   }
   const rows = execution.states
@@ -97,5 +134,12 @@ export function renderHistory(execution: ExecutionView | undefined, orderStatus:
     })
     .join('');
   const ended = execution.stopDate ? ` · ended ${time(execution.stopDate)} after ${duration(new Date(execution.stopDate).getTime() - new Date(execution.startDate).getTime())}` : '';
-  return `<p class="execution-status" data-execution-status="${escapeHtml(execution.status)}">Execution <code>${escapeHtml(execution.name.slice(0, 8))}</code>: <strong>${escapeHtml(execution.status)}</strong> · started ${time(execution.startDate)}${ended}</p><ol class="history">${rows}</ol>`;
+  const { text, tone } = verdictText(execution);
+  const redriven = execution.redriveCount > 0 ? ` · re-driven ${execution.redriveCount}×` : '';
+  // Loud on purpose: this is the one end that waits for a person (an alarm on AWS).
+  const attention =
+    execution.verdict === 'needs-attention'
+      ? `<p class="attention-banner" role="alert"><strong>Needs a person.</strong> ${escapeHtml(execution.cause ?? '')}</p>`
+      : '';
+  return `${attention}<p class="execution-status" data-execution-status="${escapeHtml(execution.status)}" data-verdict="${execution.verdict}">Execution <code>${escapeHtml(execution.name.slice(0, 8))}</code>: <strong>${escapeHtml(execution.status)}</strong> <span class="tag ${tone} verdict">${escapeHtml(text)}</span> · started ${time(execution.startDate)}${ended}${redriven}</p><ol class="history">${rows}</ol>`;
 }

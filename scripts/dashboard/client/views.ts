@@ -8,8 +8,8 @@ export function renderOrders(orders: readonly OrderView[], filter: string, selec
   if (shown.length === 0) return `<p class="muted">${orders.length === 0 ? 'No orders yet: place one with the buttons above or with curl.' : 'No order has this status.'}</p>`;
   return `<ul class="orders">${shown
     .map(
-      (order) => `<li><button type="button" class="order${order.orderId === selected ? ' selected' : ''}" data-order-id="${escapeHtml(order.orderId)}" data-status="${escapeHtml(order.status)}" aria-pressed="${order.orderId === selected}">
-<span class="status ${STATUS_CLASS[order.status] ?? ''}">${escapeHtml(order.status)}</span>
+      (order) => `<li><button type="button" class="order${order.orderId === selected ? ' selected' : ''}${order.needsAttention ? ' needs-attention' : ''}" data-order-id="${escapeHtml(order.orderId)}" data-status="${escapeHtml(order.status)}"${order.needsAttention ? ' data-attention="true"' : ''} aria-pressed="${order.orderId === selected}">
+<span class="status ${STATUS_CLASS[order.status] ?? ''}">${escapeHtml(order.status)}${order.needsAttention ? '</span> <span class="tag attention">needs a person' : ''}</span>
 <code>${escapeHtml(short(order.orderId))}</code>
 <span class="total">${money(order.totalCents)}</span>
 <span class="age muted">${duration(now - new Date(order.createdAt).getTime())} ago</span></button></li>`,
@@ -24,6 +24,7 @@ export function renderOrderDetail(order: OrderView | undefined): string {
     .join('');
   return `<h3>Order <code>${escapeHtml(order.orderId)}</code></h3>
 <p>${escapeHtml(order.customerId)} · total ${money(order.totalCents)}${order.failureReason ? ` · <span class="bad-text">${escapeHtml(order.failureReason)}</span>` : ''}</p>
+${order.needsAttention ? `<p class="attention-banner" role="alert"><strong>Flagged needsAttention:</strong> ${escapeHtml(order.attentionReason ?? 'a step that must not give up ran out of retries')}</p>` : ''}
 <ol class="status-history" aria-label="Status history">${history}</ol>`;
 }
 
@@ -32,7 +33,7 @@ export function renderOutbox(events: readonly OutboxEventView[], failures: reado
     .map(
       (event) => `<tr data-event-id="${escapeHtml(event.eventId)}"><td><code>${escapeHtml(short(event.eventId))}</code></td><td><code>${escapeHtml(short(event.orderId))}</code></td>
 <td>${event.publishedAt ? `<span class="tag good">published</span> ${time(event.publishedAt)}` : '<span class="tag pending">not yet</span>'}</td>
-<td>${event.relayAttempts}${event.lastRelayError ? ` <span class="tag bad" title="${escapeHtml(event.lastRelayError)}">error</span>` : ''}</td></tr>`,
+<td>${event.relayAttempts === 0 && event.publishedAt ? '<span class="muted" title="relayed before this npm start: attempts are counted by watching the stream, and no table keeps them">earlier</span>' : event.relayAttempts}${event.lastRelayError ? ` <span class="tag bad" title="${escapeHtml(event.lastRelayError)}">error</span>` : ''}</td></tr>`,
     )
     .join('');
   const table =
@@ -50,15 +51,26 @@ const KEY_STATUS: Record<string, string> = { INPROGRESS: 'in progress', COMPLETE
 
 const OUTCOME_TONE: Record<string, string> = { stored: 'good', replayed: 'replay', conflict: 'bad', 'in-progress': 'warn', rejected: 'bad' };
 
+/** One row per client key: Powertools' lock and the order's claim are two items of the one key. */
 export function renderIdempotency(keys: readonly IdempotencyKeyView[], now: number): string {
   if (keys.length === 0) return '<p class="muted">No keys yet: send a request with an x-idempotency-key header.</p>';
+  const left = (expiration: number | undefined) => (expiration === undefined ? '' : expiration * 1000 > now ? duration(expiration * 1000 - now) : 'expired');
   const rows = keys
     .map((key) => {
-      const left = key.expiration === undefined ? '' : key.expiration * 1000 > now ? duration(key.expiration * 1000 - now) : 'expired';
       const requests = key.requests.map((outcome) => `<span class="tag ${OUTCOME_TONE[outcome] ?? ''}">${escapeHtml(outcome)}</span>`).join(' ');
       const replays = key.requests.filter((outcome) => outcome === 'replayed').length;
-      return `<tr data-key="${escapeHtml(key.key ?? key.id)}" data-replays="${replays}"><td><code title="${escapeHtml(key.id)}">${escapeHtml(key.key ?? `#${key.id.split('#').pop()}`)}</code></td><td><span class="tag ${key.status === 'COMPLETED' ? 'good' : 'warn'}">${escapeHtml(KEY_STATUS[key.status] ?? key.status.toLowerCase())}</span></td><td class="countdown">${left}</td><td>${requests}</td></tr>`;
+      const lockId = key.lock?.id ?? '';
+      const title = [key.customerId && `customer ${key.customerId}`, key.lock && `lock ${key.lock.id}`, key.claim && `claim ${key.claim.id}`].filter(Boolean).join('\n');
+      const name = key.key ?? `#${lockId.split('#').pop()}`;
+      const lockStatus = key.lock
+        ? `<span class="tag ${key.lock.status === 'COMPLETED' ? 'good' : 'warn'}" title="Powertools' lock">${escapeHtml(KEY_STATUS[key.lock.status] ?? key.lock.status.toLowerCase())}</span>`
+        : '<span class="tag pending" title="the lock has expired; the claim still refuses a second order">lock gone</span>';
+      const claim = key.claim
+        ? `<span class="claim small" title="written in the order's own transaction: a second order for this key is refused even without the lock">claims <code>${escapeHtml(short(key.claim.orderId))}</code></span>`
+        : '';
+      const expiresAt = key.lock?.expiration ?? key.claim?.expiration;
+      return `<tr data-key="${escapeHtml(key.key ?? lockId)}" data-replays="${replays}"${key.claim ? ` data-claim-order="${escapeHtml(key.claim.orderId)}"` : ''}><td><code title="${escapeHtml(title)}">${escapeHtml(name)}</code>${key.key === undefined ? '<span class="muted small">key not known yet</span>' : ''}</td><td>${lockStatus}${claim}</td><td class="countdown">${left(expiresAt)}</td><td>${requests}</td></tr>`;
     })
     .join('');
-  return `<table><thead><tr><th scope="col">Key</th><th scope="col">Status</th><th scope="col">Expires in</th><th scope="col">Requests</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table><thead><tr><th scope="col">Key</th><th scope="col">Lock · claim</th><th scope="col">Expires in</th><th scope="col">Requests</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

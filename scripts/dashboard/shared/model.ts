@@ -17,6 +17,9 @@ export interface OrderView {
   readonly createdAt: string;
   readonly statusHistory: readonly StatusChangeView[];
   readonly failureReason?: string;
+  /** A step that must not give up ran out of retries (the saga's NeedsAttention, or the reconciler): a person must look. */
+  readonly needsAttention?: boolean;
+  readonly attentionReason?: string;
 }
 
 export interface OutboxEventView {
@@ -38,13 +41,20 @@ export interface FailureRecordView {
   readonly eventIds: readonly string[];
 }
 
+/**
+ * One client key, as the idempotency table holds it: Powertools' lock record
+ * (id `<function>#<hash of "customerId#key">`, so the key cannot be read
+ * back from it) and the order's own claim item (`order-key#<customerId>#<key>`,
+ * written in the order's transaction), shown together as the one key they are.
+ */
 export interface IdempotencyKeyView {
-  /** The x-idempotency-key as sent, when this dashboard saw the request (the table stores only its hash). */
+  /** The x-idempotency-key as the client sent it: read from the claim, or seen by this dashboard; absent only for a lock whose key nothing names yet. */
   readonly key?: string;
-  readonly id: string;
-  readonly status: string;
-  /** Epoch seconds. */
-  readonly expiration?: number;
+  readonly customerId?: string;
+  /** Powertools' record, while it exists. */
+  readonly lock?: { readonly id: string; readonly status: string; /** Epoch seconds. */ readonly expiration?: number };
+  /** The claim the order's transaction wrote: the order this key created, refused to any other. */
+  readonly claim?: { readonly id: string; readonly orderId: string; /** Epoch seconds. */ readonly expiration?: number };
   /** Requests seen with this key, in order: 'stored' (first 201), 'replayed', 'conflict' (422), 'in-progress' (409). */
   readonly requests: readonly string[];
 }
@@ -65,13 +75,26 @@ export interface StateRunView {
   readonly durationMs?: number;
 }
 
+/**
+ * What an execution's end means for the order, beyond Step Functions' status:
+ * a business failure (out of stock, declined) is a SUCCEEDED execution whose
+ * output says `outcome.status: FAILED`; a FAILED execution is one that needs
+ * a person (the NeedsAttention state), or an error nothing caught.
+ */
+export type ExecutionVerdict = 'running' | 'completed' | 'business-failure' | 'already-finished' | 'needs-attention' | 'failed' | 'stopped';
+
 export interface ExecutionView {
   readonly name: string;
   readonly orderId?: string;
   readonly status: string;
+  readonly verdict: ExecutionVerdict;
+  /** The saga's result, from the execution output's `outcome`. */
+  readonly outcome?: { readonly status: string; readonly reason?: string };
   readonly startDate: string;
   readonly stopDate?: string;
   readonly error?: string;
+  readonly cause?: string;
+  readonly redriveCount: number;
   readonly states: readonly StateRunView[];
 }
 
@@ -84,6 +107,8 @@ export interface Snapshot {
   readonly executions: readonly ExecutionView[];
   /** The FAULT_INJECTION plan now in force, by step. */
   readonly faults: Readonly<Record<string, unknown>>;
+  /** How many times the page's switches changed the plan, when this picture was taken. */
+  readonly faultsVersion: number;
   /** Steps whose faults the page can toggle. */
   readonly faultSteps: readonly string[];
 }
