@@ -6,6 +6,7 @@ import { checkLabMinutes } from './lab-minutes';
 import { checkLinks, extractLinks } from './links';
 import { findMarkdownFiles, formatProblem } from './markdown';
 import { checkNpmScripts, extractNpmScripts } from './npm-scripts';
+import { checkSpoilers, learningPath } from './spoilers';
 import { checkTestNames } from './test-names';
 
 /**
@@ -167,6 +168,52 @@ describe('the checks catch problems and say where they are', () => {
   });
 });
 
+describe('spoilers stay out of the learning path', () => {
+  let fixture: string;
+
+  const write = (file: string, content: string) => {
+    mkdirSync(path.dirname(path.join(fixture, file)), { recursive: true });
+    writeFileSync(path.join(fixture, file), content);
+  };
+
+  beforeEach(() => {
+    fixture = mkdtempSync(path.join(os.tmpdir(), 'check-spoilers-'));
+  });
+  afterEach(() => rmSync(fixture, { recursive: true, force: true }));
+
+  it('follows each lab README to the guides it links, and no further', () => {
+    write('labs/01-x/README.md', '# Lab\n\nRead [the guide](../../docs/patterns/x.md).\n');
+    write('docs/patterns/x.md', '# Guide\n\nSee [more](../other.md).\n');
+    write('docs/other.md', '# Other\n');
+    expect(learningPath(fixture)).toEqual(['docs/patterns/x.md', 'labs/01-x/README.md']);
+  });
+
+  it('reports a link into solution/src before the spoiler section, with file and line, and accepts it inside', () => {
+    write('labs/01-x/README.md', '# Lab\n\nRead [the guide](../../docs/patterns/x.md).\n');
+    write(
+      'docs/patterns/x.md',
+      [
+        '# Guide',
+        '',
+        'The write is in [`orders.ts`](../../solution/src/lib/orders.ts); the table in [`serverless.yml`](../../solution/serverless.yml).',
+        '',
+        '## The finished code: spoilers for lab 1',
+        '',
+        '- [`orders.ts`](../../solution/src/lib/orders.ts)',
+        '',
+      ].join('\n'),
+    );
+    expect(checkSpoilers(fixture).map(formatProblem)).toEqual([
+      'docs/patterns/x.md:3: links to the finished code (solution/src/lib/orders.ts) on the learning path; move the link to a last section "## The finished code: spoilers for lab N"',
+    ]);
+  });
+
+  it('reports a spoiler section that is not the last one', () => {
+    write('labs/01-x/README.md', '# Lab\n\n## The finished code: spoilers for lab 1\n\n## Hints\n');
+    expect(checkSpoilers(fixture).map(formatProblem)).toEqual(['labs/01-x/README.md:3: the spoiler section must be the last section of the file']);
+  });
+});
+
 describe("this repository's Markdown", () => {
   const files = findMarkdownFiles(ROOT);
 
@@ -189,5 +236,9 @@ describe("this repository's Markdown", () => {
 
   it("gives each lab the minutes labs/labs.json gives it, and the instructor guide's agenda lists every lab", () => {
     expect(checkLabMinutes(ROOT, files).map(formatProblem)).toEqual([]);
+  });
+
+  it('links to the finished code only in the last section of a lab README or the guides it links', () => {
+    expect(checkSpoilers(ROOT, files).map(formatProblem)).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ export interface Edit {
 export interface Mutant {
   /** Short, unique, used in the temp folder name: letters, digits and -. */
   readonly id: string;
-  readonly lab: 1 | 2 | 4;
+  readonly lab: 1 | 2 | 3 | 4;
   /** Relative to solution/src. */
   readonly file: string;
   /** The mistake, and what breaks in production because of it. */
@@ -200,6 +200,82 @@ const lab2: Mutant[] = [
   },
 ];
 
+const lab3: Mutant[] = [
+  {
+    id: 'idem-returns-failure',
+    lab: 3,
+    file: 'handlers/create-order.ts',
+    mistake: 'returns a failure from the idempotent function instead of throwing: Powertools stores it, and every retry with the key gets the failure back for 10 minutes',
+    edits: [
+      {
+        search: 'const run = makeIdempotent((request: IdempotentRequest) => createOrder(request.order, request.clientKey), {',
+        replace:
+          "const run = makeIdempotent((request: IdempotentRequest) => createOrder(request.order, request.clientKey).catch((error: Error): CreateOrderResponse => ({ orderId: '', status: 'PENDING', totalAmount: 0, message: `failed: ${error.message}` })), {",
+      },
+    ],
+  },
+  {
+    id: 'idem-no-lambda-context',
+    lab: 3,
+    file: 'handlers/create-order.ts',
+    mistake: 'never registers the Lambda context: a request that times out mid-flight leaves its key INPROGRESS, and every retry gets 409 for the whole window',
+    edits: [{ search: '  idempotent.config.registerLambdaContext(context);\n', replace: '  void context;\n' }],
+  },
+  {
+    id: 'idem-header-case-sensitive',
+    lab: 3,
+    file: 'handlers/create-order.ts',
+    mistake: 'reads the header by its exact name: a client sending X-Idempotency-Key gets no protection, and its retry makes a second order',
+    edits: [{ search: '  const headers = lowerCaseHeaders(event);\n  const idempotencyKey = headers[IDEMPOTENCY_HEADER];', replace: '  void lowerCaseHeaders;\n  const idempotencyKey = event.headers?.[IDEMPOTENCY_HEADER] ?? undefined;' }],
+  },
+  {
+    id: 'idem-no-payload-validation',
+    lab: 3,
+    file: 'handlers/create-order.ts',
+    mistake: 'validates no payload: the same key with another body silently answers with the first order instead of 422',
+    edits: [{ search: "      payloadValidationJmesPath: 'order',\n", replace: '' }],
+  },
+  {
+    id: 'idem-in-progress-is-500',
+    lab: 3,
+    file: 'handlers/create-order.ts',
+    mistake: 'lets IdempotencyAlreadyInProgressError fall through to 500: a client retrying a slow request is told the server failed, with no Retry-After',
+    edits: [{ search: '    if (error instanceof IdempotencyAlreadyInProgressError) {', replace: '    if (error instanceof IdempotencyAlreadyInProgressError && Date.now() < 0) {' }],
+  },
+  {
+    id: 'idem-claim-conflict-is-500',
+    lab: 3,
+    file: 'handlers/create-order.ts',
+    mistake: 'maps only the Powertools mismatch to 422: a reused key caught by the order claim answers 500, and the client retries a request that can never succeed',
+    edits: [{ search: 'if (error instanceof IdempotencyValidationError || error instanceof IdempotencyKeyConflictError) {', replace: 'if (error instanceof IdempotencyValidationError) {\n      void IdempotencyKeyConflictError;' }],
+  },
+  {
+    id: 'claim-unconditional',
+    lab: 3,
+    file: 'lib/order-key-claim.ts',
+    mistake: 'claims the key without a condition: a retry that slipped past a lost lock overwrites the claim and writes a second order',
+    edits: [
+      { search: "      ConditionExpression: 'attribute_not_exists(id) OR expiration <= :now',\n      ExpressionAttributeValues: { ':now': epochSeconds(now) },\n", replace: '' },
+    ],
+  },
+  {
+    id: 'claim-never-expires',
+    lab: 3,
+    file: 'lib/order-key-claim.ts',
+    mistake: 'claims the key with attribute_not_exists only: TTL deletes the claim hours late, so the key stays blocked long after its 10-minute window',
+    edits: [
+      { search: "      ConditionExpression: 'attribute_not_exists(id) OR expiration <= :now',\n      ExpressionAttributeValues: { ':now': epochSeconds(now) },\n", replace: "      ConditionExpression: 'attribute_not_exists(id)',\n" },
+    ],
+  },
+  {
+    id: 'claim-no-expiration',
+    lab: 3,
+    file: 'lib/order-key-claim.ts',
+    mistake: 'writes the claim without its expiration: the condition can never see it expire, and TTL never deletes it, so the key is blocked for good',
+    edits: [{ search: "claimedAt: now.toISOString(), expiration: epochSeconds(now) + windowSeconds };", replace: "claimedAt: now.toISOString() } as KeyClaim;\n  void windowSeconds;" }],
+  },
+];
+
 const lab4: Mutant[] = [
   {
     id: 'reserve-record-unconditional',
@@ -316,4 +392,4 @@ const lab4: Mutant[] = [
   },
 ];
 
-export const MUTANTS: readonly Mutant[] = [...lab1, ...lab2, ...lab4];
+export const MUTANTS: readonly Mutant[] = [...lab1, ...lab2, ...lab3, ...lab4];

@@ -53,17 +53,21 @@ async function createOrder(order: ValidOrderRequest, clientKey?: string): Promis
 
 /**
  * The idempotent version of createOrder, built once per container (and again
- * only if the table or window changes, which tests do).
+ * only if the table or window changes, which tests do), with this
+ * invocation's Lambda context registered.
  *
- * - key: the x-idempotency-key header, letter case of the name ignored;
+ * - key: the customer-scoped key the handler passes as `idempotencyKey`;
  * - payload validation: the validated order, so the same key with another
  *   body is refused (422) instead of silently returning the first order;
  * - errors are thrown, never returned: Powertools then deletes the in-progress
- *   record, so a failure is not cached and a retry can succeed.
+ *   record, so a failure is not cached and a retry can succeed;
+ * - the Lambda context: Powertools records when this invocation will time
+ *   out, so a request killed mid-flight does not block its key for the whole
+ *   window (a retry after the timeout takes the lock over).
  */
 let idempotent: { signature: string; run: (request: IdempotentRequest) => Promise<CreateOrderResponse>; config: IdempotencyConfig } | undefined;
 
-function idempotentCreateOrder() {
+function idempotentCreateOrder(context: Context): (request: IdempotentRequest) => Promise<CreateOrderResponse> {
   const tableName = tables.idempotency();
   const expiresAfterSeconds = integerEnv('IDEMPOTENCY_TTL_SECONDS', 600);
   const signature = `${tableName}/${expiresAfterSeconds}`;
@@ -80,7 +84,8 @@ function idempotentCreateOrder() {
     });
     idempotent = { signature, run, config };
   }
-  return idempotent;
+  idempotent.config.registerLambdaContext(context);
+  return idempotent.run;
 }
 
 export const handler = instrumented('createOrder', async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
@@ -97,9 +102,7 @@ export const handler = instrumented('createOrder', async (event: APIGatewayProxy
     if (idempotencyKey === undefined) {
       response = await createOrder(parsed.order);
     } else {
-      const { run, config } = idempotentCreateOrder();
-      // Lets Powertools expire an in-progress record when this invocation times out.
-      config.registerLambdaContext(context);
+      const run = idempotentCreateOrder(context);
       response = await run({ idempotencyKey: `${parsed.order.customerId}#${idempotencyKey}`, clientKey: idempotencyKey, order: parsed.order });
     }
     return json(201, response);

@@ -6,7 +6,7 @@ import { dynamo } from './dynamodb';
 import { IdempotencyKeyConflictError, OrderNotFoundError } from './errors';
 import type { OrderRecord } from './order-model';
 import type { ValidOrderRequest } from './order-request';
-import { createOrderWithOutboxEvent, findOrder } from './orders';
+import { type TransactItem, createOrderWithOutboxEvent, findOrder } from './orders';
 import { failedConditionIndexes } from './transactions';
 
 /**
@@ -54,6 +54,24 @@ export interface CreatedOnce {
   readonly replayed: boolean;
 }
 
+/**
+ * The claim as one item of the order's transaction: written only if the key
+ * has no claim yet, or its claim has expired. If the condition fails, the
+ * whole transaction (order and event too) is cancelled.
+ */
+export function keyClaimItem(claimId: string, orderId: string, hash: string, now: Date): TransactItem {
+  const windowSeconds = integerEnv('IDEMPOTENCY_TTL_SECONDS', 600);
+  const claim: KeyClaim = { id: claimId, orderId, requestHash: hash, claimedAt: now.toISOString(), expiration: epochSeconds(now) + windowSeconds };
+  return {
+    Put: {
+      TableName: tables.idempotency(),
+      Item: claim,
+      ConditionExpression: 'attribute_not_exists(id) OR expiration <= :now',
+      ExpressionAttributeValues: { ':now': epochSeconds(now) },
+    },
+  };
+}
+
 /** The key's claim item sits at this position in the order's transaction (after the order and the event). */
 const CLAIM_INDEX = 2;
 
@@ -61,17 +79,9 @@ export async function createOrderOnce(request: ValidOrderRequest, idempotencyKey
   const now = clock.now();
   const claimId = keyClaimId(request.customerId, idempotencyKey);
   const hash = requestHash(request);
-  const windowSeconds = integerEnv('IDEMPOTENCY_TTL_SECONDS', 600);
   try {
     const order = await createOrderWithOutboxEvent(request, clock, undefined, (newOrder) => [
-      {
-        Put: {
-          TableName: tables.idempotency(),
-          Item: { id: claimId, orderId: newOrder.orderId, requestHash: hash, claimedAt: now.toISOString(), expiration: epochSeconds(now) + windowSeconds },
-          ConditionExpression: 'attribute_not_exists(id) OR expiration <= :now',
-          ExpressionAttributeValues: { ':now': epochSeconds(now) },
-        },
-      },
+      keyClaimItem(claimId, newOrder.orderId, hash, now),
     ]);
     return { order, replayed: false };
   } catch (error) {

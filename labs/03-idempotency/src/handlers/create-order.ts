@@ -54,43 +54,57 @@ async function createOrder(order: ValidOrderRequest, clientKey?: string): Promis
 
 /**
  * The idempotent version of createOrder, built once per container (and again
- * only if the table or window changes, which tests do).
+ * only if the table or window changes, which tests do), with this
+ * invocation's Lambda context registered.
  *
- * - key: the x-idempotency-key header, letter case of the name ignored;
+ * - key: the customer-scoped key the handler passes as `idempotencyKey`;
  * - payload validation: the validated order, so the same key with another
  *   body is refused (422) instead of silently returning the first order;
  * - errors are thrown, never returned: Powertools then deletes the in-progress
- *   record, so a failure is not cached and a retry can succeed.
+ *   record, so a failure is not cached and a retry can succeed;
+ * - the Lambda context: Powertools records when this invocation will time
+ *   out, so a request killed mid-flight does not block its key for the whole
+ *   window (a retry after the timeout takes the lock over).
  */
 let idempotent: { signature: string; run: (request: IdempotentRequest) => Promise<CreateOrderResponse>; config: IdempotencyConfig } | undefined;
 
-function idempotentCreateOrder() {
+function idempotentCreateOrder(context: Context): (request: IdempotentRequest) => Promise<CreateOrderResponse> {
   const tableName = tables.idempotency();
   const expiresAfterSeconds = integerEnv('IDEMPOTENCY_TTL_SECONDS', 600);
   const signature = `${tableName}/${expiresAfterSeconds}`;
-  if (idempotent?.signature !== signature) {
-    // TODO lab 3, step 1: make createOrder idempotent with Powertools.
-    //   - new IdempotencyConfig({...}): the key is the request's
-    //     `idempotencyKey` field and the payload to validate is its `order`
-    //     (both JMESPath expressions on IdempotentRequest), records expire
-    //     after expiresAfterSeconds, and a missing key is an error.
-    //   - makeIdempotent(fn, { persistenceStore, config }) wraps a function
-    //     that takes an IdempotentRequest and runs
-    //     createOrder(request.order, request.clientKey): with the client's key,
-    //     the order's own transaction claims it too (the second line of
-    //     defence, lib/order-key-claim.ts).
-    //     The store is a DynamoDBPersistenceLayer on `tableName`.
-    //   - Remember the result: idempotent = { signature, run, config }.
-    //   The handler below already passes { idempotencyKey, order } to run.
-    throw new NotImplementedError('lab 3, step 1 — make createOrder idempotent with the Powertools idempotency utility');
-    // END TODO lab 3, step 1
-  }
-  return idempotent;
+  // TODO lab 3, step 3 (after steps 1-2): make createOrder idempotent with Powertools.
+  //   Build it once per signature (when idempotent?.signature !== signature):
+  //   - new IdempotencyConfig({...}): the key is the request's
+  //     `idempotencyKey` field and the payload to validate is its `order`
+  //     (both JMESPath expressions on IdempotentRequest), records expire
+  //     after expiresAfterSeconds, and a missing key is an error.
+  //   - makeIdempotent(fn, { persistenceStore, config }), the store a
+  //     DynamoDBPersistenceLayer on `tableName`. fn takes an IdempotentRequest
+  //     and returns createOrder(request.order, request.clientKey).
+  //     Decide: when createOrder fails, must fn throw, or return an error
+  //     answer? Powertools stores whatever fn returns as the key's answer,
+  //     and deletes the in-progress record when fn throws.
+  //   - Remember the result: idempotent = { signature, run, config }.
+  //   Then, on every call, register this invocation's Lambda context with
+  //   the config (registerLambdaContext): what happens to the key of a
+  //   request that times out mid-flight if Powertools does not know when
+  //   this invocation ends? Return the wrapped function (idempotent.run).
+  throw new NotImplementedError('lab 3, step 3 — make createOrder idempotent with the Powertools idempotency utility');
+  // END TODO lab 3, step 3
 }
 
 export const handler = instrumented('createOrder', async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  const headers = lowerCaseHeaders(event);
-  const idempotencyKey = headers[IDEMPOTENCY_HEADER];
+  // TODO lab 3, step 2: read the client's key from the x-idempotency-key header.
+  //   API Gateway passes header names in the letter case the client sent
+  //   (X-Idempotency-Key, x-idempotency-key, ...), and event.headers may be
+  //   null. lowerCaseHeaders(event) (lib/http.ts) returns the headers with
+  //   lower-case names. Set idempotencyKey to the header's value, or
+  //   undefined when the request has none (it then goes on unprotected).
+  const idempotencyKey = undefined as string | undefined;
+  if (Object.keys(event.headers ?? {}).some((name) => name.toLowerCase() === IDEMPOTENCY_HEADER)) {
+    throw new NotImplementedError('lab 3, step 2 — read the x-idempotency-key header in any letter case');
+  }
+  // END TODO lab 3, step 2
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
     return badRequest([{ field: `headers.${IDEMPOTENCY_HEADER}`, message: 'must be 1 to 255 visible ASCII characters' }]);
   }
@@ -102,14 +116,14 @@ export const handler = instrumented('createOrder', async (event: APIGatewayProxy
     if (idempotencyKey === undefined) {
       response = await createOrder(parsed.order);
     } else {
-      const { run, config } = idempotentCreateOrder();
-      // Lets Powertools expire an in-progress record when this invocation times out.
-      config.registerLambdaContext(context);
+      const run = idempotentCreateOrder(context);
       response = await run({ idempotencyKey: `${parsed.order.customerId}#${idempotencyKey}`, clientKey: idempotencyKey, order: parsed.order });
     }
     return json(201, response);
   } catch (error) {
-    // TODO lab 3, step 2 (after step 1): refuse conflicting retries with 409 and 422.
+    // TODO lab 3, step 4 (after steps 1-3): refuse conflicting retries with 409 and 422.
+    //   Powertools refuses a request by throwing; so does the order's own
+    //   claim of the key (step 1). Decide which answer each refusal gets:
     //   - IdempotencyAlreadyInProgressError: the first request with this key
     //     is still running. Answer 409, error 'RequestInProgress', with a
     //     'retry-after': '1' header (errorResponse takes headers).
@@ -121,9 +135,9 @@ export const handler = instrumented('createOrder', async (event: APIGatewayProxy
     //   built here, from a thrown error, so Powertools never stores a failure
     //   as the key's answer.
     if (error instanceof IdempotencyAlreadyInProgressError || error instanceof IdempotencyValidationError || error instanceof IdempotencyKeyConflictError) {
-      throw new NotImplementedError('lab 3, step 2 — answer 409 and 422 for conflicting retries');
+      throw new NotImplementedError('lab 3, step 4 — answer 409 and 422 for conflicting retries');
     }
-    // END TODO lab 3, step 2
+    // END TODO lab 3, step 4
     logger.error('order could not be created', { error: error as Error });
     if (error instanceof IdempotencyPersistenceLayerError) {
       // The idempotency store failed, perhaps after the order was written: the
