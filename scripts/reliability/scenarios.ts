@@ -282,6 +282,7 @@ export function memory(options: ScenarioOptions): Promise<ScenarioResult> {
         outcomes.push(...(await runLoad({ apiUrl: cloud.apiUrl, keys: batch, seed: options.seed + round, concurrency: options.concurrency })));
         await waitTerminal(dynamodb, config, new Set(batch), options.terminalBoundMs);
         rss.push(cloud.rssMb() ?? Number.NaN);
+        options.log?.(`${round * 1000} orders terminal: npm start resident memory ${rss[rss.length - 1].toFixed(1)} MB`);
       }
       const result = await finish(cloud, 'memory over 2,000 orders', keys, outcomes, options, [`resident memory after 1,000 orders ${rss[0].toFixed(0)} MB, after 2,000 ${rss[1].toFixed(0)} MB`]);
       const growth = rss[1] - rss[0];
