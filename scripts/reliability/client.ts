@@ -23,6 +23,18 @@ export function orderBody(key: string, random: () => number): unknown {
   return { customerId: key, items: [{ productId: roll < 0.6 ? 'mouse' : 'keyboard', quantity: 1, price: 25.5 }] };
 }
 
+/** FNV-1a: a key's own seed, so a key's body is the same whichever batch or retry sends it. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/** The body a key always carries under this seed: a retry must send the same request. */
+export function bodyFor(key: string, seed: number): unknown {
+  return orderBody(key, seededRandom((seed ^ hashOf(key)) >>> 0));
+}
+
 export async function placeOrder(apiUrl: string, key: string, body: unknown, options: { maxAttempts?: number; backoffMs?: number } = {}): Promise<OrderOutcome> {
   const maxAttempts = options.maxAttempts ?? 8;
   let last: OrderOutcome = { key, status: 'network-error', attempts: 0 };
@@ -57,8 +69,7 @@ export interface LoadOptions {
 
 /** Sends one order per key, `concurrency` at a time; the body of a key is the same on every run (seeded). */
 export async function runLoad(options: LoadOptions): Promise<OrderOutcome[]> {
-  const random = seededRandom(options.seed);
-  const bodies = new Map(options.keys.map((key) => [key, orderBody(key, random)]));
+  const bodies = new Map(options.keys.map((key) => [key, bodyFor(key, options.seed)]));
   const outcomes: OrderOutcome[] = [];
   let next = 0;
   const worker = async () => {
