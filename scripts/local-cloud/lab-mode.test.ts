@@ -31,7 +31,7 @@ interface Running {
 
 async function start(args: string[]): Promise<Running> {
   const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort() };
-  const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb)], {
+  const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb), '--no-dashboard'], {
     cwd: REPO_ROOT,
     env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
   });

@@ -11,6 +11,8 @@ export interface OrderOutcome {
   readonly status: number | 'network-error';
   readonly orderId?: string;
   readonly attempts: number;
+  /** When the last answer (or error) came, epoch ms. */
+  readonly at: number;
 }
 
 const RETRIED = (status: number) => status >= 500 || status === 409 || status === 429;
@@ -37,7 +39,7 @@ export function bodyFor(key: string, seed: number): unknown {
 
 export async function placeOrder(apiUrl: string, key: string, body: unknown, options: { maxAttempts?: number; backoffMs?: number } = {}): Promise<OrderOutcome> {
   const maxAttempts = options.maxAttempts ?? 8;
-  let last: OrderOutcome = { key, status: 'network-error', attempts: 0 };
+  let last: OrderOutcome = { key, status: 'network-error', attempts: 0, at: Date.now() };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     try {
       const response = await fetch(`${apiUrl}/orders`, {
@@ -47,10 +49,10 @@ export async function placeOrder(apiUrl: string, key: string, body: unknown, opt
         signal: AbortSignal.timeout(15_000),
       });
       const json = (await response.json().catch(() => ({}))) as { orderId?: string };
-      last = { key, status: response.status, orderId: response.status === 201 ? json.orderId : undefined, attempts: attempt };
+      last = { key, status: response.status, orderId: response.status === 201 ? json.orderId : undefined, attempts: attempt, at: Date.now() };
       if (!RETRIED(response.status)) return last;
     } catch {
-      last = { key, status: 'network-error', attempts: attempt };
+      last = { key, status: 'network-error', attempts: attempt, at: Date.now() };
     }
     await new Promise((resolve) => setTimeout(resolve, (options.backoffMs ?? 100) * attempt));
   }
