@@ -40,14 +40,16 @@ Options:
   --verbose                also print the handlers' Powertools JSON logs
   --help                   show this help
 
-Environment: FAULT_INJECTION and PAYMENT_DECLINE_ABOVE_CENTS, when set, override
-serverless.yml (e.g. FAULT_INJECTION='{"processPayment":{"firstAttempts":2}}').`;
+Environment: FAULT_INJECTION, PAYMENT_DECLINE_ABOVE_CENTS, ORDER_RECONCILE_AFTER_SECONDS and
+RECONCILE_ATTENTION_AFTER_VISITS, when set, override serverless.yml
+(e.g. FAULT_INJECTION='{"processPayment":{"firstAttempts":2}}').`;
 
 /** State machine Retry waits locally, unless --real-retry-waits: a demo should not sit idle for 30 s. */
 export const DEFAULT_RETRY_WAIT_MS = 200;
 /** Ctrl-C waits this long for running sagas (they are in-process; DynamoDB Local stops next). */
 export const DEFAULT_DRAIN_MS = 10_000;
-export const PASSED_THROUGH_ENVIRONMENT = ['FAULT_INJECTION', 'PAYMENT_DECLINE_ABOVE_CENTS'];
+/** Environment that overrides serverless.yml; the reconciler's bound lets a demo (or the reliability suite) see it act within seconds. */
+export const PASSED_THROUGH_ENVIRONMENT = ['FAULT_INJECTION', 'PAYMENT_DECLINE_ABOVE_CENTS', 'ORDER_RECONCILE_AFTER_SECONDS', 'RECONCILE_ATTENTION_AFTER_VISITS'];
 
 export interface StartArgs {
   readonly apiPort: number;

@@ -11,6 +11,8 @@ export interface OrderOutcome {
   readonly status: number | 'network-error';
   readonly orderId?: string;
   readonly attempts: number;
+  /** When the last answer (or error) came, epoch ms. */
+  readonly at: number;
 }
 
 const RETRIED = (status: number) => status >= 500 || status === 409 || status === 429;
@@ -23,9 +25,21 @@ export function orderBody(key: string, random: () => number): unknown {
   return { customerId: key, items: [{ productId: roll < 0.6 ? 'mouse' : 'keyboard', quantity: 1, price: 25.5 }] };
 }
 
+/** FNV-1a: a key's own seed, so a key's body is the same whichever batch or retry sends it. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/** The body a key always carries under this seed: a retry must send the same request. */
+export function bodyFor(key: string, seed: number): unknown {
+  return orderBody(key, seededRandom((seed ^ hashOf(key)) >>> 0));
+}
+
 export async function placeOrder(apiUrl: string, key: string, body: unknown, options: { maxAttempts?: number; backoffMs?: number } = {}): Promise<OrderOutcome> {
   const maxAttempts = options.maxAttempts ?? 8;
-  let last: OrderOutcome = { key, status: 'network-error', attempts: 0 };
+  let last: OrderOutcome = { key, status: 'network-error', attempts: 0, at: Date.now() };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     try {
       const response = await fetch(`${apiUrl}/orders`, {
@@ -35,10 +49,10 @@ export async function placeOrder(apiUrl: string, key: string, body: unknown, opt
         signal: AbortSignal.timeout(15_000),
       });
       const json = (await response.json().catch(() => ({}))) as { orderId?: string };
-      last = { key, status: response.status, orderId: response.status === 201 ? json.orderId : undefined, attempts: attempt };
+      last = { key, status: response.status, orderId: response.status === 201 ? json.orderId : undefined, attempts: attempt, at: Date.now() };
       if (!RETRIED(response.status)) return last;
     } catch {
-      last = { key, status: 'network-error', attempts: attempt };
+      last = { key, status: 'network-error', attempts: attempt, at: Date.now() };
     }
     await new Promise((resolve) => setTimeout(resolve, (options.backoffMs ?? 100) * attempt));
   }
@@ -57,8 +71,7 @@ export interface LoadOptions {
 
 /** Sends one order per key, `concurrency` at a time; the body of a key is the same on every run (seeded). */
 export async function runLoad(options: LoadOptions): Promise<OrderOutcome[]> {
-  const random = seededRandom(options.seed);
-  const bodies = new Map(options.keys.map((key) => [key, orderBody(key, random)]));
+  const bodies = new Map(options.keys.map((key) => [key, bodyFor(key, options.seed)]));
   const outcomes: OrderOutcome[] = [];
   let next = 0;
   const worker = async () => {

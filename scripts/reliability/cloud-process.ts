@@ -12,6 +12,13 @@ import { ownEngineEnvironment } from '../test-support/own-engine-env';
  * start.ts with tsx as a loader, in one process: a SIGKILL then reaches the
  * local cloud itself, not a wrapper (DynamoDB Local's watchdog stops Java).
  */
+class ExitedBeforeReadyError extends Error {
+  constructor(code: number | null) {
+    super(`it exited with code ${code}`);
+    this.name = 'ExitedBeforeReadyError';
+  }
+}
+
 export interface CloudProcess {
   readonly apiUrl: string;
   readonly ports: { readonly api: number; readonly sfn: number; readonly dynamodb: number };
@@ -59,8 +66,10 @@ export async function startCloudProcess(options: CloudProcessOptions): Promise<C
     String(ports.sfn),
     '--dynamodb-port',
     String(ports.dynamodb),
-    // Not needed here, and its default port (3001) may belong to an npm start already running on this machine.
-    '--no-dashboard',
+    // The dashboard runs as in a learner's npm start (the memory figure includes it), on a free
+    // port: its fixed default would make two suites, or a suite and a learner's npm start, collide.
+    '--dashboard-port',
+    String(await freePort()),
     ...(options.extraArgs ?? []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, env: ownEngineEnvironment(process.env, { NO_COLOR: '1', ...options.environment }), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -68,14 +77,16 @@ export async function startCloudProcess(options: CloudProcessOptions): Promise<C
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let gone = false;
-  void exited.then(() => (gone = true));
+  let gone: number | null | undefined;
+  void exited.then((code) => (gone = code));
   try {
-    await pollUntil(() => output.includes('Local cloud ready') || (gone ? Promise.reject(new Error('exited')) : undefined), {
-      timeoutMs: 60_000,
-      intervalMs: 100,
-      description: 'the local cloud to be ready',
-    });
+    // Polled with a deadline; a process that exits (a usage error, a port in use) fails at once, not after the whole wait.
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('Local cloud ready')) {
+      if (gone !== undefined) throw new ExitedBeforeReadyError(gone);
+      if (Date.now() > deadline) throw new Error('not ready after 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`npm start did not get ready: ${(error as Error).message}\n${output.slice(-2000)}`);
