@@ -13,6 +13,7 @@ import { listFiles } from '../labs/lab-tree';
 import { installCodeOverlay } from '../labs/node-resolve-hook';
 import { JavaMissingError } from './dynamodb-local';
 import { HopLog } from './hop-log';
+import { PROJECTOR_COLUMNS, wrap } from './hop-log-style';
 import { KnownOrders } from './known-orders';
 import { DEFAULT_STATE_DIR, type LocalCloud, startLocalCloud } from './local-cloud';
 import { PortInUseError, assertPortFree, nextFreePort } from './ports';
@@ -104,7 +105,17 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
     `One line per hop follows${args.verbose ? '' : ' (--verbose adds the handlers\' JSON logs)'}. Ctrl-C stops everything.`,
     '',
   ];
-  return lines.join('\n');
+  // Projected, nothing may run off the screen: long lines continue under the value column.
+  if (!args.projector) return lines.join('\n');
+  return lines.flatMap(fitProjector).join('\n');
+}
+
+/** A banner line in 100 columns: what does not fit continues under the value column (27). */
+function fitProjector(line: string): string[] {
+  if ([...line].length <= PROJECTOR_COLUMNS) return [line];
+  const [first] = wrap(line, PROJECTOR_COLUMNS);
+  const indent = ' '.repeat(27);
+  return [first, ...wrap(line.slice(first.length).trimStart(), PROJECTOR_COLUMNS - indent.length).map((part) => `${indent}${part}`)];
 }
 
 async function explain(error: unknown, verbose: boolean, args?: StartArgs): Promise<{ message: string; exitCode: number }> {
