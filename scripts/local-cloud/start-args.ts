@@ -50,7 +50,8 @@ Demo settings (they override serverless.yml; the log says while one is on):
                            '{"processPayment":{"rate":0.3,"seed":7}}'
   --payment-decline-above <amount>
                            decline payments above this amount, in currency
-                           units (e.g. 100 or 99.50; serverless.yml: 5000.00)
+                           units, e.g. 100 or 99.50 (default: serverless.yml's
+                           PAYMENT_DECLINE_ABOVE_CENTS)
 
 The variables FAULT_INJECTION and PAYMENT_DECLINE_ABOVE_CENTS (in cents) still
 work; an option wins over its variable.`;
