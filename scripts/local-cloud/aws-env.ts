@@ -18,6 +18,10 @@ export function localAwsEnvironment(endpoints: { dynamodb: string; sfn?: string 
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
     ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),
+    // The local Step Functions endpoint also answers EventBridge's PutEvents
+    // (local-eventbridge.ts): the reconciler's OrderNeedsAttention lands
+    // beside the saga's own events. Without it the SDK would call AWS.
+    ...(endpoints.sfn ? { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.sfn } : {}),
   };
 }
 

@@ -1,8 +1,12 @@
 import path from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ApiRequestLog } from './api-server';
+import { describePublished, splitRecordErrors, undoneBy } from './hop-log-details';
+import { type LineStyle, PROJECTOR_STYLE, TERMINAL_STYLE, type Tone, wrap } from './hop-log-style';
+import { type OrderView, describeCause, describeOutcome, lastEnteredType, parseJson, previousEvent, shorten } from './hop-log-outcome';
 import { KnownOrders } from './known-orders';
 import type { SchedulerEvent } from './scheduler';
+import type { PublishedEvent } from './state-machine';
 import type { PollerEvent } from './stream-poller';
 import type { HistoryEvent, LocalExecution } from './step-functions';
 
@@ -27,33 +31,21 @@ export interface HopLogOptions {
   readonly knownOrders?: KnownOrders;
   /** Reads the order's real status when a saga ends (the local cloud plugs in its orders table). */
   readonly lookupOrder?: (orderId: string) => Promise<OrderView | undefined>;
+  /** `--projector`: short ids, high contrast, lines that fit 100 columns. */
+  readonly projector?: boolean;
+  /**
+   * The demo settings in force now, as one line (undefined: none). Printed when
+   * it changes and again every `reminderEvery` lines, so a fault setting never
+   * scrolls out of sight while it is on.
+   */
+  readonly demoSettings?: () => string | undefined;
+  /** Default 30: about one projected screen. */
+  readonly reminderEvery?: number;
 }
 
-export interface OrderView {
-  readonly status: string;
-  readonly failureReason?: string;
-  /** Set by the saga's FlagNeedsAttention or the reconciler: a person may have to act. */
-  readonly needsAttention?: boolean;
-}
+export type { OrderView } from './hop-log-outcome';
+export { describeOutcome };
 
-type Tone = 'plain' | 'good' | 'bad' | 'warn' | 'dim';
-
-const COMPONENT_COLORS: Record<string, string> = { api: '36', stream: '35', relay: '34', saga: '33', sched: '34', local: '90' };
-const TONE_COLORS: Record<Tone, string | undefined> = { plain: undefined, good: '32', bad: '31', warn: '33', dim: '90' };
-const NO_ORDER = '-'.padEnd(36);
-
-const two = (n: number, width = 2) => String(n).padStart(width, '0');
-
-function parseJson(text: string | undefined): any {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-const shorten = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The order a stream record is about: the outbox event's aggregate id. */
 export function orderIdOfRecord(record: DynamoDBRecord): string | undefined {
@@ -68,22 +60,26 @@ function displayPath(file: string): string {
 
 const eventIdOfRecord = (record: DynamoDBRecord) => record.dynamodb?.NewImage?.eventId?.S ?? record.dynamodb?.Keys?.eventId?.S ?? '?';
 
-/** A Lambda error cause (`{"errorType":…,"errorMessage":…}`) in one line. */
-function describeCause(error: unknown, cause: unknown): string {
-  const parsed = typeof cause === 'string' ? parseJson(cause) : undefined;
-  if (parsed && typeof parsed.errorMessage === 'string') return `${parsed.errorType ?? error}: ${parsed.errorMessage}`;
-  return `${String(error ?? 'Error')}${cause ? `: ${String(cause)}` : ''}`;
-}
-
 export class HopLog {
   /** Orders seen created, so an idempotent replay is told apart from a new write. */
   private readonly createdOrders: KnownOrders;
 
   private lookupOrder?: (orderId: string) => Promise<OrderView | undefined>;
+  private readonly style: LineStyle;
+  /** The demo settings line last shown (null: none shown yet) and the lines written since. */
+  private shownSettings: string | undefined | null = null;
+  private linesSinceSettings = 0;
 
   constructor(private readonly options: HopLogOptions) {
     this.createdOrders = options.knownOrders ?? new KnownOrders();
     this.lookupOrder = options.lookupOrder;
+    this.style = options.projector ? PROJECTOR_STYLE : TERMINAL_STYLE;
+  }
+
+  /** start.ts showed the settings in its banner just now: the next reminder is due a screen later. */
+  demoSettingsShown(): void {
+    this.shownSettings = this.options.demoSettings?.();
+    this.linesSinceSettings = 0;
   }
 
   /** The local cloud plugs in its orders table once DynamoDB is up. */
@@ -96,12 +92,32 @@ export class HopLog {
   }
 
   private line(component: string, orderId: string | undefined, message: string, tone: Tone = 'plain'): void {
-    const now = (this.options.now ?? (() => new Date()))();
-    const time = `${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}.${two(now.getMilliseconds(), 3)}`;
-    const order = orderId ? `order ${orderId.padEnd(36)}` : `order ${NO_ORDER}`;
-    this.options.write(
-      `${this.paint('90', time)}  ${this.paint(COMPONENT_COLORS[component], component.padEnd(6))}  ${this.paint('90', order)}  ${this.paint(TONE_COLORS[tone], message)}`,
-    );
+    this.remindOfDemoSettings();
+    this.write(component, orderId, message, tone);
+  }
+
+  private write(component: string, orderId: string | undefined, message: string, tone: Tone): void {
+    const { style } = this;
+    const time = style.time((this.options.now ?? (() => new Date()))());
+    const order = `order ${style.id(orderId)}`;
+    const prefix = `${time}  ${component.padEnd(6)}  ${order}  `;
+    const text = style.text(message);
+    const parts = style.columns ? wrap(text, style.columns - prefix.length) : [text];
+    const painted = `${this.paint(style.timeColor, time)}  ${this.paint(style.componentColor(component), component.padEnd(6))}  ${this.paint(style.idColor, order)}  `;
+    for (const [i, part] of parts.entries()) this.options.write(`${i === 0 ? painted : ' '.repeat(prefix.length)}${this.paint(style.toneColor(tone), part)}`);
+    this.linesSinceSettings++;
+  }
+
+  /** A demo setting must never be off screen while it is on: say it when it changes, and every screenful. */
+  private remindOfDemoSettings(): void {
+    if (!this.options.demoSettings) return;
+    const now = this.options.demoSettings();
+    const changed = this.shownSettings !== null && now !== this.shownSettings;
+    const due = now !== undefined && (this.shownSettings === null || this.linesSinceSettings >= (this.options.reminderEvery ?? 30));
+    if (!changed && !due) return;
+    this.shownSettings = now;
+    this.linesSinceSettings = 0;
+    this.write('local', undefined, now ?? 'demo settings off: the system runs as serverless.yml says', now ? 'bad' : 'good');
   }
 
   /** A line about the local cloud itself (start-up, shutdown, warnings). */
@@ -179,9 +195,12 @@ export class HopLog {
           );
         }
         return;
-      case 'function-error':
-        this.line('stream', orderIdOfRecord(event.batch[0]), `${functionName} threw ${event.error.errorType}: ${shorten(event.error.errorMessage)}; the whole batch of ${event.batch.length} failed`, 'warn');
+      case 'function-error': {
+        const { headline, recordErrors } = splitRecordErrors(event.error.errorMessage);
+        this.line('stream', orderIdOfRecord(event.batch[0]), `${functionName} threw ${event.error.errorType}: ${shorten(headline)}; the whole batch of ${event.batch.length} failed`, 'warn');
+        for (const recordError of recordErrors) this.line('stream', orderIdOfRecord(event.batch[0]), `  ${shorten(recordError, 400)}`, 'warn');
         return;
+      }
       case 'bisected':
         this.line('stream', undefined, `${functionName}: batch split in two (${event.halves[0].length} + ${event.halves[1].length} records) to isolate the failing record`, 'warn');
         return;
@@ -205,6 +224,14 @@ export class HopLog {
     }
   }
 
+  /** An event put on the bus, by the saga or by a PutEvents call (the reconciler). */
+  published(entry: PublishedEvent): void {
+    const { orderId, message, loud } = describePublished(entry);
+    // The saga's putEvents task runs ahead of the history this log follows (its events arrive
+    // through an async generator): a turn later, the lines before it are out, in order.
+    setImmediate(() => this.line('events', orderId, message, loud ? 'bad' : 'plain'));
+  }
+
   saga(execution: LocalExecution, event: HistoryEvent): void {
     const orderId: string | undefined = parseJson(execution.input)?.orderId;
     const details = event as Record<string, any>;
@@ -215,7 +242,8 @@ export class HopLog {
     } else if (event.type === 'TaskStateExited') {
       // A state whose error was caught also exits; the "caught" line already said where it went.
       if (previousEvent(execution, event)?.type === 'TaskStateCaught') return;
-      this.line('saga', orderId, `${details.stateExitedEventDetails.name} succeeded`);
+      const undone = undoneBy(execution, event);
+      this.line('saga', orderId, `${details.stateExitedEventDetails.name} succeeded${undone ? `: ${undone}` : ''}`, undone ? 'good' : 'plain');
     } else if (event.type === 'TaskFailed') {
       const failure = details.taskFailedEventDetails;
       // A Fail state "fails" by design; the terminal line below reports it.
@@ -244,58 +272,3 @@ export class HopLog {
   }
 }
 
-/** What the saga's end means for the order, in one line: its real status, loud when a person must act. */
-export function describeOutcome(execution: LocalExecution, event: HistoryEvent, order: OrderView | undefined): { message: string; tone: Tone } {
-  const failedBy = event.type === 'ExecutionFailed' ? unfinishedState(execution) : undefined;
-  const outcome = event.type === 'ExecutionSucceeded' ? parseJson(execution.output)?.outcome : undefined;
-  const reason = shorten(outcome?.reason ?? order?.failureReason ?? failureReason(execution) ?? describeCause(execution.error, execution.cause));
-  const status = order?.status;
-  // The saga's NeedsAttention Fail state, the order's flag, or a Task that gave up with the order
-  // not terminal: a person (or the reconciler) must act, so this line must never read as "done".
-  if (execution.error === 'OrderNeedsAttention' || order?.needsAttention || (failedBy && status !== 'FAILED' && status !== 'COMPLETED')) {
-    const where = failedBy ? `${failedBy} ran out of retries` : 'a step that must not give up ran out of retries';
-    return { message: `‼ order NEEDS ATTENTION${status ? ` (status ${status})` : ''}: ${where}: ${reason}. It may still be charged or hold stock; the reconciler keeps trying`, tone: 'bad' };
-  }
-  if (event.type === 'ExecutionSucceeded') {
-    // A business failure SUCCEEDS with outcome FAILED (solution/serverless.yml); a replay with ALREADY_FINISHED.
-    if (outcome?.status === 'FAILED') return { message: `✘ order FAILED: ${reason} (compensations ran)`, tone: 'bad' };
-    if (outcome?.status === 'ALREADY_FINISHED') return { message: `order already ${status ?? 'finished'}: this run changed nothing`, tone: 'dim' };
-    return status === undefined || status === 'COMPLETED' ? { message: '✔ order COMPLETED', tone: 'good' } : { message: `saga ended; order status ${status}`, tone: 'warn' };
-  }
-  return { message: `✘ execution FAILED: ${reason}${status ? `; the order is ${status}` : ''}`, tone: 'bad' };
-}
-
-/** The Task whose failure ended the execution (not a Fail state reached by design), if any. */
-function unfinishedState(execution: LocalExecution): string | undefined {
-  for (const event of [...execution.history].reverse()) {
-    if (event.type === 'FailStateEntered') return undefined;
-    if (event.type === 'TaskFailed') {
-      const state = String((event as Record<string, any>).taskFailedEventDetails?.resource);
-      if (lastEnteredType(execution, state) === 'FailStateEntered') return undefined;
-      return state;
-    }
-  }
-  return undefined;
-}
-
-function previousEvent(execution: LocalExecution, event: HistoryEvent): HistoryEvent | undefined {
-  const index = execution.history.indexOf(event);
-  return index > 0 ? execution.history[index - 1] : undefined;
-}
-
-function lastEnteredType(execution: LocalExecution, stateName: string): string | undefined {
-  for (const event of [...execution.history].reverse()) {
-    if ((event as Record<string, any>).stateEnteredEventDetails?.name === stateName) return event.type;
-  }
-  return undefined;
-}
-
-/** The reason the compensation recorded (MarkOrderFailed's output), if the saga got that far. */
-function failureReason(execution: LocalExecution): string | undefined {
-  for (const event of [...execution.history].reverse()) {
-    const output = parseJson((event as Record<string, any>).stateExitedEventDetails?.output);
-    const reason = output?.failure?.reason ?? output?.compensation?.reason;
-    if (typeof reason === 'string') return reason;
-  }
-  return undefined;
-}

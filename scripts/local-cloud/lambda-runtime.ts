@@ -112,7 +112,7 @@ export class LocalLambdaRuntime {
       if (this.options.failOnUnfinishedTodo && todos.length > 0) return this.unfinished(fn, todos[0]);
       if (error instanceof LambdaFunctionError) throw error;
       const err = error instanceof Error ? error : new Error(String(error));
-      throw new LambdaFunctionError(err.name || 'Error', err.message);
+      throw new LambdaFunctionError(err.name || 'Error', withRecordErrors(err));
     } finally {
       clearTimeout(timer);
     }
@@ -123,6 +123,17 @@ export class LocalLambdaRuntime {
     if (fn.httpEvents.length > 0) return notImplementedResponse(todo);
     throw new LambdaFunctionError('NotImplementedError', todo.message);
   }
+}
+
+/**
+ * Powertools' FullBatchFailureError says "See individual errors below": on
+ * Lambda, the runtime's log of the error prints its `recordErrors`. Locally
+ * they follow its message, one line each, for the hop log to show.
+ */
+function withRecordErrors(error: Error): string {
+  const records = (error as { recordErrors?: unknown }).recordErrors;
+  if (!Array.isArray(records) || records.length === 0) return error.message;
+  return [error.message, ...records.map((e, i) => `record ${i + 1}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`)].join('\n');
 }
 
 export function lambdaContext(functionName: string, deadline: number, region = 'us-east-1'): Context {

@@ -19,6 +19,7 @@ import { FileExecutionStore } from './execution-store';
 import { LocalScheduler, type Timer } from './scheduler';
 import { type HistoryEvent, type LocalExecution, LocalStepFunctions } from './step-functions';
 import { startStepFunctionsServer } from './step-functions-server';
+import type { PublishedEvent } from './state-machine';
 import { type CheckpointStore, FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints';
 import { type PollerEvent, StreamPoller } from './stream-poller';
 import { streamArnOf } from './stream-reader';
@@ -84,6 +85,8 @@ export interface LocalCloudEvents {
   api: [request: ApiRequestLog];
   stream: [functionName: string, event: PollerEvent];
   saga: [execution: LocalExecution, event: HistoryEvent];
+  /** An event put on the local bus: by the saga (OrderCompleted, OrderFailed) or a PutEvents call (OrderNeedsAttention). */
+  published: [entry: PublishedEvent];
 }
 
 export interface LocalCloud {
@@ -217,6 +220,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await sfnServer.close();
     });
     stepFunctions.onEvent((execution, event) => events.emit('saga', execution, event));
+    stepFunctions.onPublish((entries) => {
+      for (const entry of entries) {
+        options.log?.published(entry);
+        events.emit('published', entry);
+      }
+    });
     if (options.log) {
       const log = options.log;
       stepFunctions.onEvent((execution, event) => log.saga(execution, event));

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError, checkStage, parseArgs } from '../cli-args';
 import { DEFAULT_DASHBOARD_PORT } from '../dashboard/defaults';
 import { type Lab, findLab, loadLabs } from '../labs/manifest';
+import { type DemoSettings, parseDemoSettings } from './demo-settings';
 import { ENDPOINT_VARIABLE, InvalidDynamoDbEndpointError, externalDynamoDbEndpoint } from './dynamodb-endpoint';
 import { DEFAULT_PORTS } from './ports';
 import { SERVERLESS_FILE } from './serverless-config';
@@ -38,18 +39,31 @@ Options:
   --code-root <dir>        run the files under <dir>/src over solution/src, as
                            --lab does with a lab folder (instructors, tests)
   --verbose                also print the handlers' Powertools JSON logs
+  --projector              for a projected screen: short ids, high-contrast
+                           colours, lines that fit 100 columns
   --help                   show this help
 
-Environment: FAULT_INJECTION, PAYMENT_DECLINE_ABOVE_CENTS, ORDER_RECONCILE_AFTER_SECONDS and
-RECONCILE_ATTENTION_AFTER_VISITS, when set, override serverless.yml
-(e.g. FAULT_INJECTION='{"processPayment":{"firstAttempts":2}}').`;
+Demo settings (they override serverless.yml; the log says while one is on):
+  --fault-injection <plan> make saga steps fail on purpose, as FAULT_INJECTION:
+                           step.setting=value pairs (no quotes needed in any shell)
+                           e.g. processPayment.firstAttempts=2, or the JSON
+                           '{"processPayment":{"rate":0.3,"seed":7}}'
+  --payment-decline-above <amount>
+                           decline payments above this amount, in currency
+                           units, e.g. 100 or 99.50 (default: serverless.yml's
+                           PAYMENT_DECLINE_ABOVE_CENTS)
+
+The variables FAULT_INJECTION and PAYMENT_DECLINE_ABOVE_CENTS (in cents) still
+work; an option wins over its variable. ORDER_RECONCILE_AFTER_SECONDS and
+RECONCILE_ATTENTION_AFTER_VISITS, when set, override serverless.yml too (the
+reconciler then acts within seconds: demos and the reliability suite).`;
 
 /** State machine Retry waits locally, unless --real-retry-waits: a demo should not sit idle for 30 s. */
 export const DEFAULT_RETRY_WAIT_MS = 200;
 /** Ctrl-C waits this long for running sagas (they are in-process; DynamoDB Local stops next). */
 export const DEFAULT_DRAIN_MS = 10_000;
-/** Environment that overrides serverless.yml; the reconciler's bound lets a demo (or the reliability suite) see it act within seconds. */
-export const PASSED_THROUGH_ENVIRONMENT = ['FAULT_INJECTION', 'PAYMENT_DECLINE_ABOVE_CENTS', 'ORDER_RECONCILE_AFTER_SECONDS', 'RECONCILE_ATTENTION_AFTER_VISITS'];
+/** Reconciler settings taken from the environment over serverless.yml: a demo (or the reliability suite) sees it act within seconds. */
+export const RECONCILER_ENVIRONMENT = ['ORDER_RECONCILE_AFTER_SECONDS', 'RECONCILE_ATTENTION_AFTER_VISITS'];
 
 export interface StartArgs {
   readonly apiPort: number;
@@ -70,6 +84,10 @@ export interface StartArgs {
   /** The folder whose src/ files run over solution/src: --code-root, else the lab's folder. */
   readonly codeRoot?: string;
   readonly verbose: boolean;
+  /** --projector: short ids, high contrast, 100 columns. */
+  readonly projector: boolean;
+  /** --fault-injection / --payment-decline-above, else their variables; checked. */
+  readonly demo: DemoSettings;
   readonly help: boolean;
 }
 
@@ -99,8 +117,8 @@ function dynamodbEndpointOf(option: string | undefined, env: NodeJS.ProcessEnv):
 
 export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): StartArgs {
   const { values, flags } = parseArgs(argv, {
-    values: ['api-port', 'sfn-port', 'dynamodb-port', 'dynamodb-endpoint', 'dashboard-port', 'persist', 'retry-wait-ms', 'schedule-interval-ms', 'drain-ms', 'stage', 'config', 'lab', 'code-root'],
-    flags: ['real-retry-waits', 'no-dashboard', 'verbose', 'help'],
+    values: ['api-port', 'sfn-port', 'dynamodb-port', 'dynamodb-endpoint', 'dashboard-port', 'persist', 'retry-wait-ms', 'schedule-interval-ms', 'drain-ms', 'stage', 'config', 'lab', 'code-root', 'fault-injection', 'payment-decline-above'],
+    flags: ['real-retry-waits', 'no-dashboard', 'verbose', 'projector', 'help'],
   });
   const args: StartArgs = {
     apiPort: integer('api-port', values['api-port'], DEFAULT_PORTS.api, 1, 65535),
@@ -116,6 +134,8 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     configFile: values.config ? path.resolve(values.config) : SERVERLESS_FILE,
     ...(values.lab !== undefined ? { lab: labNamed(values.lab) } : {}),
     verbose: flags.has('verbose'),
+    projector: flags.has('projector'),
+    demo: parseDemoSettings({ faultInjection: values['fault-injection'], paymentDeclineAbove: values['payment-decline-above'] }, env),
     help: flags.has('help'),
   };
   const codeRoot = values['code-root'] !== undefined ? path.resolve(values['code-root']) : args.lab?.folder;

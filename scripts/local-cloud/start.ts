@@ -13,11 +13,14 @@ import { listFiles } from '../labs/lab-tree';
 import { installCodeOverlay } from '../labs/node-resolve-hook';
 import { JavaMissingError } from './dynamodb-local';
 import { HopLog } from './hop-log';
+import { PROJECTOR_COLUMNS, wrap } from './hop-log-style';
 import { KnownOrders } from './known-orders';
 import { DEFAULT_STATE_DIR, type LocalCloud, startLocalCloud } from './local-cloud';
 import { PortInUseError, assertPortFree, nextFreePort } from './ports';
 import { ServerlessConfigError, tableNameOf } from './serverless-config';
-import { PASSED_THROUGH_ENVIRONMENT, type StartArgs, USAGE, parseStartArgs } from './start-args';
+import { activeDemoSettings, demoEnvironment, demoSettingsReminder } from './demo-settings';
+import { functionEnvironment } from './local-arns';
+import { RECONCILER_ENVIRONMENT, type StartArgs, USAGE, parseStartArgs } from './start-args';
 
 /** A path as a learner would type it: relative when inside the current folder, absolute otherwise. */
 const relative = (file: string) => {
@@ -48,7 +51,18 @@ function awsCli(command: string, region: string): string {
   return `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_PAGER= aws ${command} --region ${region}`;
 }
 
-function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: StartArgs, seconds: string): string {
+/**
+ * The demo settings in force, loud, at the top of the banner: a room watching a
+ * demo must know the failures it sees were asked for. Projected, "none" is said too.
+ */
+function demoSettingsLines(cloud: LocalCloud, args: StartArgs, color: boolean): string[] {
+  const active = activeDemoSettings(process.env, functionEnvironment(cloud.config));
+  const loud = (text: string) => (color ? `\u001b[1;31m${text}\u001b[0m` : text);
+  if (active.length === 0) return args.projector ? ['Demo settings: none (the system runs as serverless.yml says)'] : [];
+  return [loud('⚠ DEMO SETTINGS ON: the failures below were asked for, not how serverless.yml runs the system'), ...active.map((line) => loud(`    ${line}`))];
+}
+
+function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: StartArgs, seconds: string, color: boolean): string {
   const api = localhost(cloud.apiUrl);
   const sfn = localhost(cloud.sfnEndpoint);
   const dynamodb = localhost(cloud.dynamodbEndpoint);
@@ -60,6 +74,7 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
   const lines = [
     '',
     `Local cloud ready in ${seconds} s (stage ${cloud.config.stage}, from ${relative(args.configFile)})`,
+    ...demoSettingsLines(cloud, args, color),
     ...codeLines(args),
     '',
     `  API (API Gateway)        ${api}   ${routes}`,
@@ -79,13 +94,28 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
     `    -H 'content-type: application/json' -H 'x-idempotency-key: my-first-order' \\`,
     `    -d '{"customerId":"customer-123","items":[{"productId":"laptop","quantity":1,"price":1299.99}]}'`,
     `  ./test-api.sh ${api}`,
-    awsCli(`dynamodb scan --endpoint-url ${dynamodb} --table-name ${tableNameOf(cloud.config, 'OrdersTable')}`, cloud.config.region),
-    ...(machine ? [awsCli(`stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${machine}`, cloud.config.region)] : []),
+    // Projected, the AWS CLI lines (170 columns) would wrap into noise: the guide has them.
+    ...(args.projector
+      ? ['  AWS CLI examples: docs/local-cloud.md (talking to it with the AWS CLI)']
+      : [
+          awsCli(`dynamodb scan --endpoint-url ${dynamodb} --table-name ${tableNameOf(cloud.config, 'OrdersTable')}`, cloud.config.region),
+          ...(machine ? [awsCli(`stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${machine}`, cloud.config.region)] : []),
+        ]),
     '',
     `One line per hop follows${args.verbose ? '' : ' (--verbose adds the handlers\' JSON logs)'}. Ctrl-C stops everything.`,
     '',
   ];
-  return lines.join('\n');
+  // Projected, nothing may run off the screen: long lines continue under the value column.
+  if (!args.projector) return lines.join('\n');
+  return lines.flatMap(fitProjector).join('\n');
+}
+
+/** A banner line in 100 columns: what does not fit continues under the value column (27). */
+function fitProjector(line: string): string[] {
+  if ([...line].length <= PROJECTOR_COLUMNS) return [line];
+  const [first] = wrap(line, PROJECTOR_COLUMNS);
+  const indent = ' '.repeat(27);
+  return [first, ...wrap(line.slice(first.length).trimStart(), PROJECTOR_COLUMNS - indent.length).map((part) => `${indent}${part}`)];
 }
 
 async function explain(error: unknown, verbose: boolean, args?: StartArgs): Promise<{ message: string; exitCode: number }> {
@@ -120,13 +150,18 @@ async function main(): Promise<void> {
     return;
   }
 
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  let cloud: LocalCloud | undefined;
+  let declared: Record<string, string> | undefined;
   const log = new HopLog({
     write: (line) => process.stdout.write(`${line}\n`),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    color,
+    projector: args.projector,
+    // Read live: the dashboard's fault switches change FAULT_INJECTION while this runs.
+    demoSettings: () => (cloud ? demoSettingsReminder(process.env, (declared ??= functionEnvironment(cloud.config))) : undefined),
     // With --persist the hop log remembers created orders across restarts: a retry after a crash is a replay.
     knownOrders: new KnownOrders(10_000, args.persistDir ? path.join(path.resolve(args.persistDir), 'hop-log-orders.txt') : undefined),
   });
-  let cloud: LocalCloud | undefined;
   let dashboard: Dashboard | undefined;
   /** When the first stop signal arrived (0: none yet). */
   let stopRequestedAt = 0;
@@ -167,8 +202,11 @@ async function main(): Promise<void> {
   if (args.codeRoot) installCodeOverlay(args.codeRoot);
   console.log(`Starting the local cloud from ${relative(args.configFile)}${args.lab ? ` with your lab ${args.lab.id} code` : ''}…`);
   const started = Date.now();
-  const environment: Record<string, string> = {};
-  for (const name of PASSED_THROUGH_ENVIRONMENT) if (process.env[name] !== undefined) environment[name] = process.env[name] as string;
+  // --fault-injection / --payment-decline-above (or their variables), checked by parseStartArgs.
+  const environment = {
+    ...Object.fromEntries(RECONCILER_ENVIRONMENT.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : []))),
+    ...demoEnvironment(args.demo),
+  };
   try {
     if (args.dashboardPort !== undefined) await assertPortFree(args.dashboardPort, 'the dashboard');
     cloud = await startLocalCloud({
@@ -198,7 +236,8 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   }
   if (stopRequestedAt !== 0) return stop(0);
-  console.log(banner(cloud, dashboard, args, ((Date.now() - started) / 1000).toFixed(1)));
+  console.log(banner(cloud, dashboard, args, ((Date.now() - started) / 1000).toFixed(1), color));
+  log.demoSettingsShown();
 }
 
 void main();

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { EVENTBRIDGE_TARGET_PREFIX, EventBridgeApiError, eventBridgeOperations } from './local-eventbridge';
 import { listenOn } from './ports';
 import { PagingError, pageOf } from './paging';
 import { type LocalExecution, type LocalStepFunctions, StepFunctionsApiError } from './step-functions';
@@ -8,6 +9,11 @@ import { type LocalExecution, type LocalStepFunctions, StepFunctionsApiError } f
  * (`X-Amz-Target: AWSStepFunctions.<Operation>`, application/x-amz-json-1.0),
  * so the relay's real @aws-sdk/client-sfn call and the AWS CLI
  * (`--endpoint-url`) both work against the local state machine.
+ *
+ * It also answers EventBridge's `AWSEvents.PutEvents` (JSON 1.1), recording
+ * the events where the saga's own events:putEvents tasks land: see
+ * local-eventbridge.ts. One server, one port, two services, told apart by
+ * X-Amz-Target as AWS's own endpoints are.
  */
 const epoch = (date: Date | undefined) => (date ? date.getTime() / 1000 : undefined);
 
@@ -84,24 +90,27 @@ export interface StepFunctionsServer {
 
 export async function startStepFunctionsServer(service: LocalStepFunctions, port = 0, host = '127.0.0.1'): Promise<StepFunctionsServer> {
   const ops = operations(service);
+  const eventOps = eventBridgeOperations((entries) => service.publish(entries));
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const events = target.startsWith(EVENTBRIDGE_TARGET_PREFIX);
       const send = (status: number, body: unknown) => {
-        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+        response.writeHead(status, { 'content-type': events ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0' });
         response.end(JSON.stringify(body));
       };
-      const target = String(request.headers['x-amz-target'] ?? '');
-      const operation = ops[target.replace(/^AWSStepFunctions\./, '')];
+      const operation = events ? eventOps[target.slice(EVENTBRIDGE_TARGET_PREFIX.length)] : ops[target.replace(/^AWSStepFunctions\./, '')];
       if (!operation) {
-        return send(400, { __type: 'UnknownOperationException', message: `The local Step Functions endpoint does not support ${target || 'this request'}` });
+        return send(400, { __type: 'UnknownOperationException', message: `The local ${events ? 'EventBridge' : 'Step Functions'} endpoint does not support ${target || 'this request'}` });
       }
       try {
         const text = Buffer.concat(chunks).toString('utf8');
         send(200, operation(text ? JSON.parse(text) : {}));
       } catch (error) {
         if (error instanceof StepFunctionsApiError) return send(error.name === 'ServiceUnavailable' ? 503 : 400, { __type: error.name, message: error.message });
+        if (error instanceof EventBridgeApiError) return send(400, { __type: error.code, message: error.message });
         if (error instanceof PagingError) return send(400, { __type: error.code, message: error.message });
         if (error instanceof SyntaxError) return send(400, { __type: 'SerializationException', message: error.message });
         send(500, { __type: 'InternalFailure', message: (error as Error).message });

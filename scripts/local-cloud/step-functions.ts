@@ -56,6 +56,7 @@ export class LocalStepFunctions {
   private readonly maxPublishedEvents: number;
   /** The newest EventBridge entries the saga put (bounded; tests and the hop log read them). */
   readonly publishedEvents: PublishedEvent[] = [];
+  private readonly publishListeners: Array<(entries: readonly PublishedEvent[]) => void> = [];
   private accepting = true;
 
   constructor(
@@ -300,9 +301,16 @@ export class LocalStepFunctions {
     live.done();
   }
 
-  private publish(entries: readonly PublishedEvent[]): void {
+  /** Records events put on the local bus: the saga's events:putEvents tasks and PutEvents calls (local-eventbridge.ts). */
+  publish(entries: readonly PublishedEvent[]): void {
     this.publishedEvents.push(...entries);
     if (this.publishedEvents.length > this.maxPublishedEvents) this.publishedEvents.splice(0, this.publishedEvents.length - this.maxPublishedEvents);
+    for (const listener of this.publishListeners) listener(entries);
+  }
+
+  /** Observers of every recorded event (the hop log, the dashboard); they must not throw. */
+  onPublish(listener: (entries: readonly PublishedEvent[]) => void): void {
+    this.publishListeners.push(listener);
   }
 
   private storedHistory(arn: string): HistoryEvent[] {
