@@ -3,6 +3,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { LocalLambdaRuntime } from './lambda-runtime';
 import { lambdaArn } from './local-arns';
 import type { ServiceConfig, StateMachineConfig } from './serverless-config';
+import { alreadyValidated, rememberValidated } from './validated-definitions';
 
 export const EVENTBRIDGE_PUT_EVENTS = 'arn:aws:states:::events:putEvents';
 
@@ -52,7 +53,11 @@ export function compileStateMachine(config: ServiceConfig, machineConfig: StateM
     states[stateName] = copy;
   }
   const definition = { ...machineConfig.definition, States: states } as StateMachineDefinition;
-  return { machine: new StateMachine(definition), taskFunctions, eventTasks, retryingStates };
+  // Validated once per definition, not per test file (validated-definitions.ts says why).
+  const known = alreadyValidated(definition);
+  const machine = new StateMachine(definition, known ? { validationOptions: { noValidate: true } } : undefined);
+  if (!known) rememberValidated(definition);
+  return { machine, taskFunctions, eventTasks, retryingStates };
 }
 
 export interface TaskBindings {
