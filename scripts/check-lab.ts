@@ -111,7 +111,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.hint && args.target !== 'all') return showNextHint(args.target, s);
 
   // DynamoDB Local boots while jest starts; the tests wait for it (scripts/labs/dynamodb.ts).
-  const db = startSharedDynamoDb();
+  // check:lab keeps it running in the background for the next check (scripts/labs/background-engine.ts).
+  const db = startSharedDynamoDb({ background: true });
   try {
     if (args.watch) await db.ready; // fail before watching if the engine cannot start
     if (args.target === 'all') return await checkAll(labs, args, s, db);
@@ -123,6 +124,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     else console.error(s.bad(`The check could not run: ${(error as Error).message}`));
     return EXIT.cannotRun;
   } finally {
+    const notice = await db.notice?.();
+    if (notice) console.log(s.dim(`\n${notice}`));
     // The report is printed: stop the engine without waiting for Java to exit.
     void db.stop();
   }
