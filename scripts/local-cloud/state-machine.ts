@@ -54,9 +54,9 @@ export function compileStateMachine(config: ServiceConfig, machineConfig: StateM
   }
   const definition = { ...machineConfig.definition, States: states } as StateMachineDefinition;
   // Validated once per definition, not per test file (validated-definitions.ts says why).
-  const known = alreadyValidated(definition);
+  const known = alreadyValidated(definition, config.stage);
   const machine = new StateMachine(definition, known ? { validationOptions: { noValidate: true } } : undefined);
-  if (!known) rememberValidated(definition);
+  if (!known) rememberValidated(definition, config.stage);
   return { machine, taskFunctions, eventTasks, retryingStates };
 }
 

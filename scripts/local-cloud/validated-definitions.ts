@@ -14,6 +14,11 @@ import path from 'node:path';
  * hash is proof enough; a changed definition (or an upgraded validator) has
  * a new hash and is validated again. An invalid definition is never
  * remembered: it fails, with the validator's message, every time.
+ *
+ * Every test file runs its own stage, whose name is inside the definition's
+ * ARNs; the stage is replaced by a placeholder before hashing, so one
+ * validation serves every stage (a stage name is letters, digits and
+ * hyphens, which is valid wherever the validator checks an ARN or name).
  */
 const CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/sdp-asl-validated');
 
@@ -26,20 +31,22 @@ function validatorVersion(): string {
   }
 }
 
-export function definitionKey(definition: unknown): string {
-  return createHash('sha256').update(validatorVersion()).update('\0').update(JSON.stringify(definition)).digest('hex').slice(0, 32);
+export function definitionKey(definition: unknown, stage?: string): string {
+  let text = JSON.stringify(definition);
+  if (stage && /^[A-Za-z0-9-]+$/.test(stage)) text = text.split(stage).join('\u0000stage\u0000');
+  return createHash('sha256').update(validatorVersion()).update('\0').update(text).digest('hex').slice(0, 32);
 }
 
-/** True when this exact definition passed validation before. */
-export function alreadyValidated(definition: unknown, cacheDir = CACHE_DIR): boolean {
-  return existsSync(path.join(cacheDir, definitionKey(definition)));
+/** True when this definition (for any stage) passed validation before. */
+export function alreadyValidated(definition: unknown, stage?: string, cacheDir = CACHE_DIR): boolean {
+  return existsSync(path.join(cacheDir, definitionKey(definition, stage)));
 }
 
 /** Records that the definition passed validation; a cache that cannot be written only costs time. */
-export function rememberValidated(definition: unknown, cacheDir = CACHE_DIR): void {
+export function rememberValidated(definition: unknown, stage?: string, cacheDir = CACHE_DIR): void {
   try {
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(path.join(cacheDir, definitionKey(definition)), '');
+    writeFileSync(path.join(cacheDir, definitionKey(definition, stage)), '');
   } catch {
     // read-only node_modules: validate every time
   }
