@@ -3,7 +3,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { LocalLambdaRuntime } from './lambda-runtime';
 import { lambdaArn } from './local-arns';
 import type { ServiceConfig, StateMachineConfig } from './serverless-config';
-import { alreadyValidated, rememberValidated } from './validated-definitions';
+import { alreadyValidated, definitionKey, rememberValidated } from './validated-definitions';
 
 export const EVENTBRIDGE_PUT_EVENTS = 'arn:aws:states:::events:putEvents';
 
@@ -54,9 +54,11 @@ export function compileStateMachine(config: ServiceConfig, machineConfig: StateM
   }
   const definition = { ...machineConfig.definition, States: states } as StateMachineDefinition;
   // Validated once per definition, not per test file (validated-definitions.ts says why).
-  const known = alreadyValidated(definition, config.stage);
+  // The key is taken before construction: StateMachine adds to the definition it is given.
+  const key = definitionKey(definition, config.stage);
+  const known = alreadyValidated(key);
   const machine = new StateMachine(definition, known ? { validationOptions: { noValidate: true } } : undefined);
-  if (!known) rememberValidated(definition, config.stage);
+  if (!known) rememberValidated(key);
   return { machine, taskFunctions, eventTasks, retryingStates };
 }
 

@@ -6,6 +6,9 @@ import path from 'node:path';
  * Remembers which state machine definitions aws-local-stepfunctions has
  * already validated, so the same definition is not validated again.
  *
+ * Callers take the key (definitionKey) before constructing the StateMachine,
+ * which adds to the definition it is given.
+ *
  * Its validator (asl-validator, on ajv) compiles its JSON schemas on every
  * construction: about half a second of CPU, which every test file that
  * builds a test cloud paid (jest gives each file fresh modules), and the
@@ -37,16 +40,16 @@ export function definitionKey(definition: unknown, stage?: string): string {
   return createHash('sha256').update(validatorVersion()).update('\0').update(text).digest('hex').slice(0, 32);
 }
 
-/** True when this definition (for any stage) passed validation before. */
-export function alreadyValidated(definition: unknown, stage?: string, cacheDir = CACHE_DIR): boolean {
-  return existsSync(path.join(cacheDir, definitionKey(definition, stage)));
+/** True when the definition of this key (for any stage) passed validation before. */
+export function alreadyValidated(key: string, cacheDir = CACHE_DIR): boolean {
+  return existsSync(path.join(cacheDir, key));
 }
 
-/** Records that the definition passed validation; a cache that cannot be written only costs time. */
-export function rememberValidated(definition: unknown, stage?: string, cacheDir = CACHE_DIR): void {
+/** Records that the definition of this key passed validation; a cache that cannot be written only costs time. */
+export function rememberValidated(key: string, cacheDir = CACHE_DIR): void {
   try {
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(path.join(cacheDir, definitionKey(definition, stage)), '');
+    writeFileSync(path.join(cacheDir, key), '');
   } catch {
     // read-only node_modules: validate every time
   }
