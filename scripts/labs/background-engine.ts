@@ -244,6 +244,7 @@ async function start(files: EngineFiles, version: string, classDir: string, idle
   };
   writeFileSync(files.log, ''); // the log of the current engine only
   const supervisor = spawn(process.execPath, [SUPERVISOR, JSON.stringify(config)], { detached: true, stdio: 'ignore' });
+  supervisor.on('error', () => undefined); // seen below as a supervisor that never writes its state
   supervisor.unref();
   const state = await pollUntil(() => {
     const written = readEngineState(files);

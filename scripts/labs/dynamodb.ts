@@ -85,11 +85,10 @@ function startBackground(): SharedDynamoDb {
   const engine = import('./background-engine');
   let fallback: SharedDynamoDb | undefined;
   const acquire = async () => {
-    const { acquireBackgroundEngine, NoBackgroundEngineError } = await engine;
     try {
-      return await acquireBackgroundEngine();
-    } catch (error) {
-      if (!(error instanceof NoBackgroundEngineError)) throw error;
+      return await (await engine).acquireBackgroundEngine();
+    } catch {
+      // Cannot run here (no launcher, Windows), or its files cannot be used: an engine of its own, as before.
       return undefined;
     }
   };
