@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { pollUntil } from '../local-cloud/poll';
-import { type TreeWatcher, isScratchFile, watchTrees } from './watch';
+import { type TreeWatcher, isScratchFile, rerunOnSave, watchTrees } from './watch';
 
 /**
  * `check:lab --watch` must see every save, however the editor saves, and
@@ -139,5 +139,35 @@ describe('editor scratch files are not saves', () => {
 
   it.each(['money.ts', 'create-order.ts', 'lab.test.ts'])('but %s is', (name) => {
     expect(isScratchFile(name)).toBe(false);
+  });
+});
+
+describe('check:lab --watch re-runs', () => {
+  it('after each save by rename, and once more for a save made during a run, so the last result is from the last save', async () => {
+    let runs = 0;
+    let finished = 0;
+    let release: (() => void) | undefined;
+    const run = async () => {
+      runs += 1;
+      if (runs === 2) await new Promise<void>((resolve) => (release = resolve)); // hold run 2 open
+    };
+    const stop = new AbortController();
+    let seen = 0;
+    const loop = rerunOnSave([path.join(root, 'src')], run, { debounceMs: 30, afterRun: () => (finished += 1), onSave: () => (seen += 1), signal: stop.signal });
+    const until = (what: string, check: () => boolean) => pollUntil(check, { timeoutMs: 5000, intervalMs: 10, description: what });
+    await until('the first run', () => finished === 1);
+
+    saves['atomic replace (temporary file renamed over)'](file(), 'export const one = 2;\n');
+    await until('a run for the save', () => runs === 2 && release !== undefined);
+    const seenBefore = seen;
+    saves['JetBrains safe write'](file(), 'export const one = 3;\n'); // saved while run 2 is still going
+    await until('the save during run 2 to be seen', () => seen > seenBefore);
+    expect(finished).toBe(1); // run 2 has not ended: the save is held for after it
+    release?.();
+    await until('one more run after run 2', () => finished === 3);
+    expect(runs).toBe(3);
+
+    stop.abort();
+    await loop;
   });
 });

@@ -173,6 +173,10 @@ export interface RerunOptions extends WatchOptions {
   readonly afterRun?: () => void;
   /** Runs once when Ctrl-C stops the loop. */
   readonly onStop?: () => void;
+  /** Told of every save seen, before the run it causes (or marks for after the current one). */
+  readonly onSave?: (files: string[]) => void;
+  /** Stops the loop like Ctrl-C does (for tests and embedding). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -203,7 +207,14 @@ export function rerunOnSave(roots: readonly string[], run: () => Promise<void>, 
       running = false;
     }
   };
-  const watcher = watchTrees(roots, () => void loop().catch(() => undefined), options);
+  const watcher = watchTrees(
+    roots,
+    (files) => {
+      options.onSave?.(files);
+      void loop().catch(() => undefined);
+    },
+    options,
+  );
   // Listen for Ctrl-C before the first run, so it always stops cleanly. Ctrl-C
   // reaches both tsx and this process, so it can arrive twice: act once.
   return new Promise<void>((resolve) => {
@@ -216,6 +227,7 @@ export function rerunOnSave(roots: readonly string[], run: () => Promise<void>, 
       resolve();
     };
     process.on('SIGINT', stop);
+    options.signal?.addEventListener('abort', stop, { once: true });
     void loop().catch(() => undefined);
   });
 }
