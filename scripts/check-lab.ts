@@ -14,7 +14,6 @@
  */
 // Before anything loads the AWS SDK: its Node 20 notice is noise for a learner.
 import './local-cloud/quiet-sdk';
-import { watch as watchFiles } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './cli-args';
 import { type CheckArgs, parseCheckArgs } from './labs/check-args';
@@ -28,6 +27,7 @@ import { startProgressLine } from './labs/progress-line';
 import { type LabRow, type Style, isLabDone, renderAllLabs, renderHints, renderLabReport, renderValidLabs, styleForStdout } from './labs/report';
 import { hasLearnerEdits } from './labs/step-locations';
 import { type TypeErrorAt, typecheckLab } from './labs/typecheck-lab';
+import { rerunOnSave } from './labs/watch';
 
 export const EXIT = { done: 0, notDone: 1, usage: 2, cannotRun: 3 } as const;
 
@@ -123,54 +123,17 @@ function showNextHint(lab: Lab, s: Style): number {
   return EXIT.done;
 }
 
-/** Re-checks on every save under the lab's src/ (and its tests), until Ctrl-C. */
+/** Re-checks on every save under the lab's src/ (and its tests), until Ctrl-C (scripts/labs/watch.ts). */
 async function watchLab(lab: Lab, labs: readonly Lab[], args: CheckArgs, s: Style, db: SharedDynamoDb): Promise<number> {
   const folders = [path.join(REPO_ROOT, codeRootOf(lab, args), 'src'), path.dirname(path.join(REPO_ROOT, lab.test))];
-  let running: Promise<void> | undefined;
-  let again = false;
   const clear = () => process.stdout.isTTY && process.stdout.write('\u001b[2J\u001b[3J\u001b[H');
-  const run = async (): Promise<void> => {
-    if (running) {
-      again = true; // a save during a run: check once more when it ends
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        clear();
-        try {
-          await checkLab(lab, labs, args, s, db);
-        } catch (error) {
-          console.error(s.bad(`The check could not run: ${(error as Error).message}`));
-        }
-        console.log(s.dim(`\nWatching ${folders.map((f) => path.relative(REPO_ROOT, f)).join(' and ')}: save a file to check again, Ctrl-C to stop.`));
-      } while (again);
-    })();
-    await running;
-    running = undefined;
+  const check = async () => {
+    clear();
+    await checkLab(lab, labs, args, s, db).catch((error: Error) => console.error(s.bad(`The check could not run: ${error.message}`)));
   };
-  let timer: NodeJS.Timeout | undefined;
-  // Editors write a file in several steps; wait for the burst of events to settle.
-  const onChange = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void run(), 200);
-  };
-  const watchers = folders.map((folder) => watchFiles(folder, { recursive: true }, onChange));
-  // Listen for Ctrl-C before the first check, so it always stops cleanly (and DynamoDB Local with it).
-  // Ctrl-C reaches both tsx and this process, so it can arrive twice: handle every one, act once.
-  const stopped = new Promise<number>((resolve) => {
-    let stopping = false;
-    process.on('SIGINT', () => {
-      if (stopping) return;
-      stopping = true;
-      watchers.forEach((w) => w.close());
-      clearTimeout(timer);
-      console.log(s.dim('\nStopped watching.'));
-      resolve(EXIT.done);
-    });
-  });
-  void run();
-  return stopped;
+  const watching = s.dim(`\nWatching ${folders.map((f) => path.relative(REPO_ROOT, f)).join(' and ')}: save a file to check again, Ctrl-C to stop.`);
+  await rerunOnSave(folders, check, { afterRun: () => console.log(watching), onStop: () => console.log(s.dim('\nStopped watching.')) });
+  return EXIT.done;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -187,7 +150,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.hint && args.target !== 'all') return showNextHint(args.target, s);
 
   // DynamoDB Local boots while jest starts; the tests wait for it (scripts/labs/dynamodb.ts).
-  const db = startSharedDynamoDb();
+  // check:lab keeps it running in the background for the next check (scripts/labs/background-engine.ts).
+  const db = startSharedDynamoDb({ background: true });
   try {
     if (args.watch) await db.ready; // fail before watching if the engine cannot start
     if (args.target === 'all') return await checkAll(labs, args, s, db);
@@ -199,6 +163,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     else console.error(s.bad(`The check could not run: ${(error as Error).message}`));
     return EXIT.cannotRun;
   } finally {
+    const notice = await db.notice?.();
+    if (notice) console.log(s.dim(`\n${notice}`));
     // The report is printed: stop the engine without waiting for Java to exit.
     void db.stop();
   }

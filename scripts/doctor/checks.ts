@@ -2,6 +2,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { externalDynamoDbEndpoint } from '../local-cloud/dynamodb-endpoint';
 import { startDynamoDbLocal } from '../local-cloud/dynamodb-local';
 import { loadServiceConfig } from '../local-cloud/serverless-config';
+import { type EngineStatus, backgroundEngineStatus } from '../labs/background-engine';
 
 /**
  * The doctor's checks that need the installed packages (run after `npm ci`
@@ -60,4 +61,19 @@ export async function checkDynamoDbLocal(env: NodeJS.ProcessEnv = process.env): 
   } catch (error) {
     return [{ outcome: 'fail', title: 'DynamoDB Local did not start', fix: (error as Error).message.split('\n').slice(0, 4).join(' ') }];
   }
+}
+
+/** check:lab's background DynamoDB Local (scripts/labs/background-engine.ts): shown so nothing runs unseen. */
+export function checkBackgroundEngine(read: () => EngineStatus | undefined = () => backgroundEngineStatus()): CheckResult {
+  const status = read();
+  if (!status) return { outcome: 'ok', title: 'No background DynamoDB Local running (check:lab starts one on its next run)' };
+  const minutes = (ms: number) => `${Math.max(0, Math.round(ms / 60_000))} min`;
+  const { state } = status;
+  if (!status.running) {
+    return { outcome: 'warn', title: `A background DynamoDB Local was recorded (pid ${state.enginePid}, port ${state.port}) but no longer runs`, fix: 'Nothing to do: the next check starts a fresh one (`npm run engine:stop` clears the record).' };
+  }
+  return {
+    outcome: 'ok',
+    title: `Background DynamoDB Local for check:lab: pid ${state.enginePid}, port ${state.port} (127.0.0.1), up ${minutes(status.ageMs)}, idle ${minutes(status.idleForMs)} of ${minutes(state.idleMs)}; stop it with npm run engine:stop`,
+  };
 }

@@ -6,12 +6,12 @@
  *   --quick   skip starting DynamoDB Local
  */
 import '../local-cloud/quiet-sdk';
-import { type CheckResult, checkDynamoDbLocal, checkServerlessYml } from './checks';
+import { type CheckResult, checkBackgroundEngine, checkDynamoDbLocal, checkServerlessYml } from './checks';
 
 const SYMBOL: Record<CheckResult['outcome'], string> = { ok: '✔', warn: '!', fail: '✘' };
 
 async function main(): Promise<number> {
-  const results = [checkServerlessYml()];
+  const results = [checkServerlessYml(), checkBackgroundEngine()];
   if (!process.argv.includes('--quick')) results.push(...(await checkDynamoDbLocal()));
   for (const result of results) {
     console.log(`  ${SYMBOL[result.outcome]} ${result.title}`);

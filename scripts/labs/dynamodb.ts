@@ -11,25 +11,40 @@ import type { DynamoDbLocal } from '../local-cloud/dynamodb-local';
  * launched (its port chosen, Java found), the test file's modules load
  * while it boots, and the first test waits until it answers
  * (jest-wait-for-dynamodb.ts). When SDP_DYNAMODB_ENDPOINT already names an
- * engine (npm start, or a jest run testing the checker), that one is used
- * and left running.
+ * engine (npm start, the Docker route, or a jest run testing the checker),
+ * that one is used and left running: none is ever started.
+ *
+ * With `background` (check:lab), the engine outlives the check: it is found
+ * again by the next one, saving the start-up (background-engine.ts). Where a
+ * background engine cannot run, this falls back to an engine per check.
  */
 export interface SharedDynamoDb {
   /** Resolves with the endpoint once the engine is launched; rejects at once if it cannot be (e.g. JavaMissingError). */
   readonly launched: Promise<string>;
   /** Resolves with the endpoint once the engine answers; rejects if it never does. */
   readonly ready: Promise<string>;
-  /** Stops an engine this module started; the signal is sent at once, the promise waits for the exit. */
+  /** Stops an engine this module started; the signal is sent at once, the promise waits for the exit. A background engine is left running. */
   stop(): Promise<void>;
+  /** For a background engine started by this check: one line saying it runs, and how to stop it. */
+  notice?(): Promise<string | undefined>;
+}
+
+export interface SharedDynamoDbOptions {
+  /** Keep the engine running for the next check (check:lab). */
+  readonly background?: boolean;
 }
 
 /** Where jest-global-setup.ts finds `launched` (jest runs global setup in this same process). */
 export const LAUNCHED_GLOBAL = '__sdpDynamoDbLaunched__';
 
-export function startSharedDynamoDb(): SharedDynamoDb {
+export function startSharedDynamoDb(options: SharedDynamoDbOptions = {}): SharedDynamoDb {
   const existing = process.env.SDP_DYNAMODB_ENDPOINT;
   if (existing) return publish({ launched: Promise.resolve(existing), ready: Promise.resolve(existing), stop: async () => undefined });
+  if (options.background && process.env.SDP_BACKGROUND_ENGINE !== '0') return startBackground();
+  return startOwn();
+}
 
+function startOwn(): SharedDynamoDb {
   let announce: (endpoint: string) => void = () => undefined;
   const launchedOnly = new Promise<string>((resolve) => (announce = resolve));
   const engine: Promise<DynamoDbLocal> = (async () => {
@@ -60,8 +75,63 @@ export function startSharedDynamoDb(): SharedDynamoDb {
   });
 }
 
+/**
+ * The background engine, found again or started; an engine of its own for
+ * this check where a background one cannot run (no launcher, Windows). Each
+ * later jest run of the same process (--watch) claims it again, so an
+ * engine stopped meanwhile (engine:stop, idle) is replaced, not used dead.
+ */
+function startBackground(): SharedDynamoDb {
+  const engine = import('./background-engine');
+  let fallback: SharedDynamoDb | undefined;
+  const acquire = async () => {
+    try {
+      return await (await engine).acquireBackgroundEngine();
+    } catch {
+      // Cannot run here (no launcher, Windows), or its files cannot be used: an engine of its own, as before.
+      return undefined;
+    }
+  };
+  const first = acquire();
+  const launched = first.then(async (acquired) => {
+    if (acquired) return acquired.endpoint;
+    fallback = startOwn();
+    return fallback.launched;
+  });
+  const ready = first.then(async (acquired) => (acquired ? acquired.ready : (fallback ?? startOwn()).ready));
+  launched.catch(() => undefined);
+  ready.catch(() => undefined);
+  let runs = 0;
+  const launchedForRun = async (): Promise<string> => {
+    runs += 1;
+    if (runs === 1 || fallback) return launched;
+    const again = await acquire();
+    return again ? again.endpoint : launched;
+  };
+  // Keeps it from idling out under a long --watch session without saves.
+  const keepAlive = setInterval(() => void engine.then((e) => e.markEngineUsed()), 60_000);
+  keepAlive.unref();
+  (globalThis as Record<string, unknown>)[LAUNCHED_GLOBAL] = launchedForRun;
+  return {
+    launched,
+    ready,
+    stop: async () => {
+      clearInterval(keepAlive);
+      delete process.env.SDP_DYNAMODB_ENDPOINT;
+      (await engine).markEngineUsed(); // the idle time counts from the end of the check
+      await fallback?.stop();
+    },
+    notice: async () => {
+      const acquired = await first.catch(() => undefined);
+      if (!acquired?.started) return undefined;
+      const minutes = Math.round(acquired.state.idleMs / 60_000);
+      return `DynamoDB Local keeps running in the background for your next check (pid ${acquired.state.enginePid}, port ${acquired.state.port}); it stops after ${minutes} min without checks, or now with: npm run engine:stop`;
+    },
+  };
+}
+
 function publish(db: SharedDynamoDb): SharedDynamoDb {
-  (globalThis as Record<string, unknown>)[LAUNCHED_GLOBAL] = db.launched;
+  (globalThis as Record<string, unknown>)[LAUNCHED_GLOBAL] = () => db.launched;
   return db;
 }
 

@@ -9,10 +9,11 @@ import { LAUNCHED_GLOBAL } from './dynamodb';
  * repository's usual setup.
  */
 export default async function labGlobalSetup(): Promise<void> {
-  const launched = (globalThis as Record<string, unknown>)[LAUNCHED_GLOBAL] as Promise<string> | undefined;
+  // A function: each jest run (a --watch re-run too) claims the engine again (dynamodb.ts).
+  const launched = (globalThis as Record<string, unknown>)[LAUNCHED_GLOBAL] as (() => Promise<string>) | undefined;
   if (launched) {
     try {
-      process.env.SDP_DYNAMODB_ENDPOINT = await launched;
+      process.env.SDP_DYNAMODB_ENDPOINT = await launched();
     } catch (error) {
       // A copy: jest rewrites the message of the error it gets, and the checker still reports the original.
       throw new Error((error as Error).message, { cause: error });

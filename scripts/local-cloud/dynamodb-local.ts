@@ -50,7 +50,7 @@ export interface StartOptions {
  *   engine otherwise prepares to report usage, which an offline workshop
  *   neither needs nor wants.
  */
-const QUICK_START: Readonly<Record<string, string>> = {
+export const QUICK_START: Readonly<Record<string, string>> = {
   JAVA_TOOL_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
   DDB_LOCAL_TELEMETRY: '0',
 };

@@ -3,6 +3,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { LocalLambdaRuntime } from './lambda-runtime';
 import { lambdaArn } from './local-arns';
 import type { ServiceConfig, StateMachineConfig } from './serverless-config';
+import { definitionKey, recallValidated, rememberValidated } from './validated-definitions';
 
 export const EVENTBRIDGE_PUT_EVENTS = 'arn:aws:states:::events:putEvents';
 
@@ -52,7 +53,15 @@ export function compileStateMachine(config: ServiceConfig, machineConfig: StateM
     states[stateName] = copy;
   }
   const definition = { ...machineConfig.definition, States: states } as StateMachineDefinition;
-  return { machine: new StateMachine(definition), taskFunctions, eventTasks, retryingStates };
+  // Validated once per definition, not per test file (validated-definitions.ts says why).
+  // The key is taken before construction: StateMachine adds to the definition it is given.
+  const key = definitionKey(definition, config.stage);
+  const validated = recallValidated(key, config.stage);
+  const machine = validated
+    ? new StateMachine(validated as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } })
+    : new StateMachine(definition);
+  if (!validated) rememberValidated(key, definition, config.stage); // as validation left it
+  return { machine, taskFunctions, eventTasks, retryingStates };
 }
 
 export interface TaskBindings {

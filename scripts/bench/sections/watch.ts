@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { backgroundEngineStatus, stopBackgroundEngine } from '../../labs/background-engine';
 import { loadLabs } from '../../labs/manifest';
 import type { Section } from '../context';
 import { lastLines, spawnGroup, stopGroup } from '../processes';
@@ -25,6 +26,7 @@ export const measureWatch: Section = async (context, figures) => {
   if (!lab) throw new Error(`labs/labs.json has no lab ${STARTER_LAB}`);
   const file = path.join(context.root, lab.folder, lab.edit[0]);
   const content = readFileSync(file);
+  const hadEngine = backgroundEngineStatus()?.running ?? false;
   const child = spawnGroup('npm', ['run', '--silent', 'check:lab', '--', String(lab.id), '--watch'], { cwd: context.root });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -55,5 +57,6 @@ export const measureWatch: Section = async (context, figures) => {
     }
   } finally {
     await stopGroup(child);
+    if (!hadEngine) await stopBackgroundEngine(); // check:lab's background engine: leave none that was not there before
   }
 };
