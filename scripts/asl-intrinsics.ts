@@ -38,7 +38,10 @@ function arn(target: AwsTarget, service: string, resource: string, regional = tr
 
 function resolveOne(config: ServiceConfig, target: AwsTarget, intrinsic: Record<string, unknown>, where: string): string {
   const [[kind, argument]] = Object.entries(intrinsic);
-  const fail = () => new AslExportError(`${where}: cannot turn ${JSON.stringify(intrinsic)} into plain ASL (export-asl knows functions, tables, queues, buses, topics, state machines and log groups)`);
+  const fail = () =>
+    new AslExportError(
+      `${where}: cannot turn ${JSON.stringify(intrinsic)} into plain ASL (export-asl knows functions, tables, queues, buses, topics, state machines and log groups)`,
+    );
   if (kind === 'Fn::GetAtt') {
     const [logicalId, attribute] = Array.isArray(argument) ? argument : String(argument).split('.');
     if (config.functions[logicalId] && attribute === 'Arn') return functionArn(config, target, logicalId);

@@ -9,7 +9,10 @@ export class UsageError extends Error {
   }
 }
 
-export function parseArgs(argv: readonly string[], spec: { values: readonly string[]; flags?: readonly string[] }): { values: Record<string, string>; flags: Set<string> } {
+export function parseArgs(
+  argv: readonly string[],
+  spec: { values: readonly string[]; flags?: readonly string[] },
+): { values: Record<string, string>; flags: Set<string> } {
   const values: Record<string, string> = {};
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {

@@ -53,8 +53,15 @@ async function main(argv) {
   const installed = missing.length === 0;
   let installedFailed = false;
   if (!installed) {
-    const title = missing.length === names.length ? 'npm packages not installed yet' : `npm packages missing: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`;
-    record({ outcome: 'warn', title, fix: 'Run `npm ci` in this folder (or, offline, `npm ci --offline --cache <kit>/npm-cache`), then `npm run doctor` again.' });
+    const title =
+      missing.length === names.length
+        ? 'npm packages not installed yet'
+        : `npm packages missing: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`;
+    record({
+      outcome: 'warn',
+      title,
+      fix: 'Run `npm ci` in this folder (or, offline, `npm ci --offline --cache <kit>/npm-cache`), then `npm run doctor` again.',
+    });
     if (!argv.includes('--offline')) record(await checks.checkRegistry());
   } else {
     record({ outcome: 'ok', title: `npm packages installed (${names.length})` });
@@ -68,7 +75,8 @@ async function main(argv) {
   const failures = results.filter((r) => r.outcome === 'fail').length + (installedFailed ? 1 : 0);
   const warnings = results.filter((r) => r.outcome === 'warn').length;
   if (failures > 0) console.log('\nSome things to fix before the workshop (see → above). docs/troubleshooting.md has more.');
-  else if (!installed) console.log(`\nThis machine can take the workshop${warnings > 1 ? ' (see the warnings above)' : ''}. Next: npm ci, then npm run doctor again.`);
+  else if (!installed)
+    console.log(`\nThis machine can take the workshop${warnings > 1 ? ' (see the warnings above)' : ''}. Next: npm ci, then npm run doctor again.`);
   else console.log(`\nReady for the workshop${warnings > 0 ? ` (${warnings} warning(s) above)` : ''}. Next: npm start, or npm run check:lab 1.`);
   return failures > 0 ? 1 : 0;
 }

@@ -67,19 +67,24 @@ describe('npm run export-asl', () => {
     expect(result.code).toBe(0);
     const asl = JSON.parse(result.stdout);
     expect(asl.StartAt).toBe('ReserveInventory');
-    expect(Object.keys(asl.States)).toEqual(expect.arrayContaining(['ProcessPayment', 'SendNotification', 'BeginCompensation', 'RefundPayment', 'ReleaseInventory']));
+    expect(Object.keys(asl.States)).toEqual(
+      expect.arrayContaining(['ProcessPayment', 'SendNotification', 'BeginCompensation', 'RefundPayment', 'ReleaseInventory']),
+    );
     expect(asl.States.ReserveInventory.Retry[0].ErrorEquals).toContain('TransientError');
     expect(result.stdout).not.toContain('Fn::');
     expect(result.stdout).not.toMatch(/"Ref":/);
     expect(tasks(asl.States).length).toBeGreaterThan(0);
-    for (const [name, task] of tasks(asl.States)) expect({ name, resource: task.Resource }).toEqual({ name, resource: expect.stringMatching(/^arn:aws:[a-z-]+:/) });
+    for (const [name, task] of tasks(asl.States))
+      expect({ name, resource: task.Resource }).toEqual({ name, resource: expect.stringMatching(/^arn:aws:[a-z-]+:/) });
     expect(aslProblems(asl)).toEqual([]);
   });
 
   it('names the functions of the stage, region and account given', async () => {
     const result = await runScript('export-asl.ts', ['--stage', 'prod', '--region', 'eu-west-1', '--account', '111122223333']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).States.ReserveInventory.Resource).toBe('arn:aws:lambda:eu-west-1:111122223333:function:distributed-patterns-demo-prod-reserveInventory');
+    expect(JSON.parse(result.stdout).States.ReserveInventory.Resource).toBe(
+      'arn:aws:lambda:eu-west-1:111122223333:function:distributed-patterns-demo-prod-reserveInventory',
+    );
   });
 
   it.each([
@@ -99,12 +104,20 @@ describe('npm run export-asl', () => {
       States: {
         A: { Type: 'Task', Resource: { 'Fn::GetAtt': ['createOrder', 'Arn'] }, Next: 'B' },
         B: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:updateItem', Parameters: { TableName: { Ref: 'OrdersTable' } }, Next: 'C' },
-        C: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: { Ref: 'OperationsAlarmTopic' }, Message: { 'Fn::Sub': 'in ${AWS::Region}' } }, End: true },
+        C: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sns:publish',
+          Parameters: { TopicArn: { Ref: 'OperationsAlarmTopic' }, Message: { 'Fn::Sub': 'in ${AWS::Region}' } },
+          End: true,
+        },
       },
     }) as any;
     expect(definition.States.A.Resource).toBe('arn:aws:lambda:us-east-1:111122223333:function:distributed-patterns-demo-dev-createOrder');
     expect(definition.States.B.Parameters.TableName).toBe('distributed-patterns-demo-orders-table-dev');
-    expect(definition.States.C.Parameters).toEqual({ TopicArn: 'arn:aws:sns:us-east-1:111122223333:distributed-patterns-demo-alarms-dev', Message: 'in us-east-1' });
+    expect(definition.States.C.Parameters).toEqual({
+      TopicArn: 'arn:aws:sns:us-east-1:111122223333:distributed-patterns-demo-alarms-dev',
+      Message: 'in us-east-1',
+    });
     expect(aslProblems(definition)).toEqual([]);
     expect(() => resolveIntrinsics(config, target, { States: { X: { Resource: { Ref: 'NoSuchThing' } } } })).toThrow(/States\.X\.Resource: cannot turn/);
     expect(aslProblems({ StartAt: 'A', States: { A: { Type: 'Task', Resource: { 'Fn::GetAtt': ['x', 'Arn'] }, End: true } } })).toEqual([

@@ -98,7 +98,12 @@ const starterName = (lab: Lab) => `lab-${lab.id}-starter`;
 function passedIn(outcome: ProjectOutcome | undefined, testFile: string): { met: number; total: number; requirements: Requirement[]; loadError?: string } {
   const suite = outcome?.suites.find((s) => s.testFile === testFile);
   const requirements = [...(suite?.requirements ?? [])];
-  return { met: requirements.filter((r) => r.passed).length, total: requirements.length, requirements, ...(suite?.loadError ? { loadError: suite.loadError } : {}) };
+  return {
+    met: requirements.filter((r) => r.passed).length,
+    total: requirements.length,
+    requirements,
+    ...(suite?.loadError ? { loadError: suite.loadError } : {}),
+  };
 }
 
 function crashes(requirements: readonly Requirement[]): string[] {
@@ -133,7 +138,10 @@ function labVerdicts(lab: Lab, labs: readonly Lab[], plan: Plan | undefined, out
     });
   }
   const solution = passedIn(outcomes.get(SOLUTION_FOLDER), lab.test);
-  verdicts.push({ ok: solution.total > 0 && solution.met === solution.total && !solution.loadError, text: `the solution passes lab ${lab.id}'s tests (${solution.met}/${solution.total})` });
+  verdicts.push({
+    ok: solution.total > 0 && solution.met === solution.total && !solution.loadError,
+    text: `the solution passes lab ${lab.id}'s tests (${solution.met}/${solution.total})`,
+  });
   if (!plan) return verdicts;
 
   const metWith = (solved: ReadonlySet<number>) => (solved.size === 0 ? own : passedIn(outcomes.get(setKey(lab, solved)), lab.test));
@@ -192,7 +200,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const staticOnes = staticProblems(labs);
   const problems = [...staticOnes, ...(staticOnes.length === 0 ? typecheckLabs(labs) : [])];
-  print('Static checks (labs.json, lab files against solution/src, READMEs, types)', problems.length ? problems.map((text) => ({ ok: false, text })) : [{ ok: true, text: `${labs.length} labs: each lab file is its solution/src file but for its TODOs, READMEs match labs.json, every lab folder compiles over solution/src` }], s);
+  print(
+    'Static checks (labs.json, lab files against solution/src, READMEs, types)',
+    problems.length
+      ? problems.map((text) => ({ ok: false, text }))
+      : [
+          {
+            ok: true,
+            text: `${labs.length} labs: each lab file is its solution/src file but for its TODOs, READMEs match labs.json, every lab folder compiles over solution/src`,
+          },
+        ],
+    s,
+  );
   if (problems.length > 0) return 1;
 
   const plans = quick ? [] : labs.map(planVariants);
@@ -224,7 +243,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   let ok = true;
   for (const lab of labs) {
-    const verdicts = labVerdicts(lab, labs, plans.find((p) => p.lab.id === lab.id), outcomes);
+    const verdicts = labVerdicts(
+      lab,
+      labs,
+      plans.find((p) => p.lab.id === lab.id),
+      outcomes,
+    );
     ok &&= verdicts.every((v) => v.ok);
     console.log('');
     print(`Lab ${lab.id} · ${lab.title}`, verdicts, s);
@@ -233,7 +257,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log('');
   console.log(
     (ok ? s.ok(`${PASS} The labs and the solution agree.`) : s.bad(`${FAIL} The labs and the solution disagree (see ${FAIL} above).`)) +
-      s.dim(` ${projects.length} code trees, ${suites} test-file runs, ${((Date.now() - started) / 1000).toFixed(1)} s${quick ? ' (--quick: per-TODO coverage skipped)' : ''}`),
+      s.dim(
+        ` ${projects.length} code trees, ${suites} test-file runs, ${((Date.now() - started) / 1000).toFixed(1)} s${quick ? ' (--quick: per-TODO coverage skipped)' : ''}`,
+      ),
   );
   return ok ? 0 : 1;
 }

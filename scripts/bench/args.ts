@@ -38,7 +38,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const quick = flags.has('quick');
   let sections: SectionName[] = [...SECTIONS];
   if (values.only !== undefined) {
-    const wanted = values.only.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const wanted = values.only
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
     const unknown = wanted.filter((name) => !(SECTIONS as readonly string[]).includes(name));
     if (wanted.length === 0 || unknown.length > 0) {
       throw new UsageError(`--only: unknown section ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'} (known: ${SECTIONS.join(', ')})`);
@@ -53,5 +56,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     }
     runs = Number(values.runs);
   }
-  return { quick, sections, runs, outDir: values.out ?? DEFAULT_OUT_DIR, ...(values.compare !== undefined ? { compare: values.compare } : {}), help: flags.has('help') };
+  return {
+    quick,
+    sections,
+    runs,
+    outDir: values.out ?? DEFAULT_OUT_DIR,
+    ...(values.compare !== undefined ? { compare: values.compare } : {}),
+    help: flags.has('help'),
+  };
 }

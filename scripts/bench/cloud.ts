@@ -31,7 +31,18 @@ export class CloudStartError extends Error {
 export async function startCloud(context: BenchContext, options: { persistDir?: string; timeoutMs?: number } = {}): Promise<RunningCloud> {
   const [api, sfn, dynamodb, dashboard] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // The dashboard runs as it does for a learner, on a free port of its own (3001 may be in use).
-  const args = ['start', '--', '--api-port', String(api), '--sfn-port', String(sfn), '--dynamodb-port', String(dynamodb), '--dashboard-port', String(dashboard)];
+  const args = [
+    'start',
+    '--',
+    '--api-port',
+    String(api),
+    '--sfn-port',
+    String(sfn),
+    '--dynamodb-port',
+    String(dynamodb),
+    '--dashboard-port',
+    String(dashboard),
+  ];
   if (options.persistDir) args.push('--persist', options.persistDir);
   const started = process.hrtime.bigint();
   const child = spawnGroup('npm', args, { cwd: context.root });

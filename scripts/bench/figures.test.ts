@@ -41,7 +41,16 @@ describe('bench figures, table and report names', () => {
   });
 
   it('pads columns and right-aligns numbers', () => {
-    expect(alignColumns([['a', 'n'], ['long', '1'], ['b', '123']], [1])).toBe('a       n\n----  ---\nlong    1\nb     123');
+    expect(
+      alignColumns(
+        [
+          ['a', 'n'],
+          ['long', '1'],
+          ['b', '123'],
+        ],
+        [1],
+      ),
+    ).toBe('a       n\n----  ---\nlong    1\nb     123');
   });
 
   it('shows median, min, max and runs, and says why a section failed', () => {

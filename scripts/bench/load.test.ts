@@ -25,7 +25,16 @@ describe('bench load generator', () => {
 
   it('stops sending once the time bound has passed', async () => {
     let clock = 0;
-    const result = await runLoad({ concurrency: 1, count: 1000, maxMs: 50, now: () => clock, send: async () => ((clock += 10), true) });
+    const result = await runLoad({
+      concurrency: 1,
+      count: 1000,
+      maxMs: 50,
+      now: () => clock,
+      send: async () => {
+        clock += 10;
+        return true;
+      },
+    });
     expect(result.succeeded).toBe(5);
     expect(result.latenciesMs).toEqual([10, 10, 10, 10, 10]);
     expect(ratePerSecond(result)).toBe(100);

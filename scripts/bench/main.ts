@@ -57,7 +57,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const startedAt = new Date();
   const machine = describeMachine();
   const benchStarted = process.hrtime.bigint();
-  console.error(`Benchmarking on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${args.quick ? ' (--quick)' : ''}; load average ${machine.loadAverageAtStart.join(', ')}`);
+  console.error(
+    `Benchmarking on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${args.quick ? ' (--quick)' : ''}; load average ${machine.loadAverageAtStart.join(', ')}`,
+  );
   const outcomes: SectionOutcome[] = [];
   const skipped: string[] = [];
   for (const section of args.sections) {
@@ -92,7 +94,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   console.log(`\n${renderTable(outcomes, reference ? changesFor(outcomes, reference) : undefined)}`);
   for (const line of skipped) console.log(`Skipped ${line}`);
-  const files = writeReport(buildReport(args, outcomes, machine, startedAt, new Date(), REPO_ROOT), renderMarkdownTable(outcomes), path.resolve(REPO_ROOT, args.outDir));
+  const files = writeReport(
+    buildReport(args, outcomes, machine, startedAt, new Date(), REPO_ROOT),
+    renderMarkdownTable(outcomes),
+    path.resolve(REPO_ROOT, args.outDir),
+  );
   console.log(`\nWrote ${files.map((f) => path.relative(REPO_ROOT, f)).join(' and ')} (${secondsSince(benchStarted).toFixed(0)} s in all)`);
   return outcomes.some((o) => o.error !== undefined) ? 1 : 0;
 }

@@ -33,7 +33,12 @@ export interface RunOptions {
 
 /** Starts a command as the leader of a new process group, stdout and stderr captured together. */
 export function spawnGroup(command: string, args: readonly string[], options: RunOptions): ChildProcess {
-  return spawn(command, args, { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Wall time of a whole command, from spawn to exit, with its output (for the error message when it fails). */
@@ -140,7 +145,9 @@ export class NoProcError extends Error {
 export function processTreeRssMB(root: number): number {
   let pids: number[];
   try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+    pids = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
   } catch {
     throw new NoProcError();
   }

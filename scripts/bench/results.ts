@@ -59,7 +59,14 @@ export interface BenchReport {
 }
 
 /** The JSON document: every sample kept (so later tools can recompute), plus the summary the table shows. */
-export function buildReport(args: BenchArgs, outcomes: readonly SectionOutcome[], machine: Machine, startedAt: Date, finishedAt: Date, root: string): BenchReport {
+export function buildReport(
+  args: BenchArgs,
+  outcomes: readonly SectionOutcome[],
+  machine: Machine,
+  startedAt: Date,
+  finishedAt: Date,
+  root: string,
+): BenchReport {
   return {
     format: 'sdp-bench/1',
     startedAt: startedAt.toISOString(),
@@ -81,7 +88,10 @@ export function buildReport(args: BenchArgs, outcomes: readonly SectionOutcome[]
 
 /** `2026-11-27T15:04:05.123Z` -> `2026-11-27T15-04-05Z`: sortable, and legal in every file system. */
 export function timestampName(at: Date): string {
-  return `${at.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}.json`;
+  return `${at
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-')}.json`;
 }
 
 /** Writes <dir>/<timestamp>.json and <dir>/latest.json, and the Markdown table as <dir>/latest.md; returns the JSON paths. */

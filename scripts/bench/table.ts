@@ -34,7 +34,15 @@ export function renderTable(outcomes: readonly SectionOutcome[], changes?: reado
       if (figure.samples.length === 0) continue;
       const s = summaryOf(figure);
       const change = changes ? [changes[rows.length - 1] ?? ''] : [];
-      rows.push([outcome.section, figure.name, formatValue(s.median, figure.unit), formatValue(s.min, figure.unit), formatValue(s.max, figure.unit), String(s.runs), ...change]);
+      rows.push([
+        outcome.section,
+        figure.name,
+        formatValue(s.median, figure.unit),
+        formatValue(s.min, figure.unit),
+        formatValue(s.max, figure.unit),
+        String(s.runs),
+        ...change,
+      ]);
     }
   }
   const failures = outcomes.filter((o) => o.error !== undefined).map((o) => `FAILED ${o.section}: ${o.error?.split('\n')[0]}`);
@@ -48,7 +56,14 @@ export function renderMarkdownTable(outcomes: readonly SectionOutcome[]): string
     for (const figure of outcome.figures) {
       if (figure.samples.length === 0) continue;
       const s = summaryOf(figure);
-      const cells = [outcome.section, figure.name, formatValue(s.median, figure.unit), formatValue(s.min, figure.unit), formatValue(s.max, figure.unit), String(s.runs)];
+      const cells = [
+        outcome.section,
+        figure.name,
+        formatValue(s.median, figure.unit),
+        formatValue(s.min, figure.unit),
+        formatValue(s.max, figure.unit),
+        String(s.runs),
+      ];
       lines.push(`| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`);
     }
     if (outcome.error !== undefined) lines.push(`| ${outcome.section} | FAILED: ${outcome.error.split('\n')[0].replace(/\|/g, '\\|')} | | | | |`);

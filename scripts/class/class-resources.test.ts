@@ -26,7 +26,18 @@ const stub = (args: string[]) => JSON.stringify(CANNED[args[0]] ?? null);
 
 describe('class inventory and clean-up (AWS CLI commands)', () => {
   it('lists stacks, buckets, tables, functions, log groups, REST APIs, state machines, queues, buses and roles, all by the service name', () => {
-    expect(LISTERS.map((l) => l.kind)).toEqual(['stack', 'bucket', 'table', 'function', 'log group', 'REST API', 'state machine', 'queue', 'event bus', 'role']);
+    expect(LISTERS.map((l) => l.kind)).toEqual([
+      'stack',
+      'bucket',
+      'table',
+      'function',
+      'log group',
+      'REST API',
+      'state machine',
+      'queue',
+      'event bus',
+      'role',
+    ]);
     for (const lister of LISTERS) {
       const args = lister.args('eu-west-1');
       expect(args.join(' ')).toContain(SERVICE);

@@ -14,7 +14,9 @@ export const SERVICE = 'distributed-patterns-demo';
 
 export class AwsCliMissingError extends Error {
   constructor() {
-    super('The AWS CLI (`aws`) was not found on PATH. Install v2: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html, then `aws sts get-caller-identity` to check your login.');
+    super(
+      'The AWS CLI (`aws`) was not found on PATH. Install v2: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html, then `aws sts get-caller-identity` to check your login.',
+    );
     this.name = 'AwsCliMissingError';
   }
 }
@@ -42,18 +44,54 @@ interface Lister {
   readonly parse: (json: unknown) => Leftover[];
 }
 
-const ALIVE_STACK_STATUSES = ['CREATE_IN_PROGRESS', 'CREATE_FAILED', 'CREATE_COMPLETE', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_FAILED', 'ROLLBACK_COMPLETE', 'DELETE_IN_PROGRESS', 'DELETE_FAILED', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'];
+const ALIVE_STACK_STATUSES = [
+  'CREATE_IN_PROGRESS',
+  'CREATE_FAILED',
+  'CREATE_COMPLETE',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_FAILED',
+  'ROLLBACK_COMPLETE',
+  'DELETE_IN_PROGRESS',
+  'DELETE_FAILED',
+  'UPDATE_IN_PROGRESS',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'UPDATE_ROLLBACK_FAILED',
+  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+  'UPDATE_ROLLBACK_IN_PROGRESS',
+  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+];
 const starts = `'${SERVICE}-'`;
 const names = (kind: Kind) => (json: unknown) => ((json as string[] | null) ?? []).map((name) => ({ kind, id: name, name }));
 const region = (r: string) => ['--region', r, '--output', 'json'];
 
 /** One AWS CLI call per kind of resource; every query filters on the service's name. */
 export const LISTERS: readonly Lister[] = [
-  { kind: 'stack', args: (r) => ['cloudformation', 'list-stacks', '--stack-status-filter', ...ALIVE_STACK_STATUSES, '--query', `StackSummaries[?starts_with(StackName, ${starts})].StackName`, ...region(r)], parse: names('stack') },
+  {
+    kind: 'stack',
+    args: (r) => [
+      'cloudformation',
+      'list-stacks',
+      '--stack-status-filter',
+      ...ALIVE_STACK_STATUSES,
+      '--query',
+      `StackSummaries[?starts_with(StackName, ${starts})].StackName`,
+      ...region(r),
+    ],
+    parse: names('stack'),
+  },
   { kind: 'bucket', args: (r) => ['s3api', 'list-buckets', '--query', `Buckets[?starts_with(Name, ${starts})].Name`, ...region(r)], parse: names('bucket') },
   { kind: 'table', args: (r) => ['dynamodb', 'list-tables', '--query', `TableNames[?starts_with(@, ${starts})]`, ...region(r)], parse: names('table') },
-  { kind: 'function', args: (r) => ['lambda', 'list-functions', '--query', `Functions[?starts_with(FunctionName, ${starts})].FunctionName`, ...region(r)], parse: names('function') },
-  { kind: 'log group', args: (r) => ['logs', 'describe-log-groups', '--query', `logGroups[?contains(logGroupName, ${starts})].logGroupName`, ...region(r)], parse: names('log group') },
+  {
+    kind: 'function',
+    args: (r) => ['lambda', 'list-functions', '--query', `Functions[?starts_with(FunctionName, ${starts})].FunctionName`, ...region(r)],
+    parse: names('function'),
+  },
+  {
+    kind: 'log group',
+    args: (r) => ['logs', 'describe-log-groups', '--query', `logGroups[?contains(logGroupName, ${starts})].logGroupName`, ...region(r)],
+    parse: names('log group'),
+  },
   {
     kind: 'REST API',
     args: (r) => ['apigateway', 'get-rest-apis', '--query', `items[?ends_with(name, '-${SERVICE}')].[id, name]`, ...region(r)],
@@ -69,7 +107,11 @@ export const LISTERS: readonly Lister[] = [
     args: (r) => ['sqs', 'list-queues', '--queue-name-prefix', `${SERVICE}-`, '--query', 'QueueUrls', ...region(r)],
     parse: (json) => ((json as string[] | null) ?? []).map((url) => ({ kind: 'queue', id: url, name: url.split('/').pop() ?? url })),
   },
-  { kind: 'event bus', args: (r) => ['events', 'list-event-buses', '--name-prefix', `${SERVICE}-`, '--query', 'EventBuses[].Name', ...region(r)], parse: names('event bus') },
+  {
+    kind: 'event bus',
+    args: (r) => ['events', 'list-event-buses', '--name-prefix', `${SERVICE}-`, '--query', 'EventBuses[].Name', ...region(r)],
+    parse: names('event bus'),
+  },
   { kind: 'role', args: (r) => ['iam', 'list-roles', '--query', `Roles[?starts_with(RoleName, ${starts})].RoleName`, ...region(r)], parse: names('role') },
 ];
 
@@ -83,7 +125,10 @@ export function deleteCommands(item: Leftover, awsRegion: string): string[][] {
   const r = ['--region', awsRegion];
   switch (item.kind) {
     case 'stack':
-      return [['cloudformation', 'delete-stack', '--stack-name', item.id, ...r], ['cloudformation', 'wait', 'stack-delete-complete', '--stack-name', item.id, ...r]];
+      return [
+        ['cloudformation', 'delete-stack', '--stack-name', item.id, ...r],
+        ['cloudformation', 'wait', 'stack-delete-complete', '--stack-name', item.id, ...r],
+      ];
     case 'bucket':
       // A deployment bucket holds the packaged zips: it must be emptied first (--force).
       return [['s3', 'rb', `s3://${item.id}`, '--force', ...r]];

@@ -57,7 +57,11 @@ function main(): number {
     }
   }
   const remaining = listLeftovers(awsRegion).filter((i) => i.kind !== 'role');
-  console.log(remaining.length === 0 ? '\nClean: nothing of the class is left (but IAM users and roles; see docs/instructor-guide.md).' : `\n${remaining.length} resource(s) remain: run again, or see docs/troubleshooting.md.`);
+  console.log(
+    remaining.length === 0
+      ? '\nClean: nothing of the class is left (but IAM users and roles; see docs/instructor-guide.md).'
+      : `\n${remaining.length} resource(s) remain: run again, or see docs/troubleshooting.md.`,
+  );
   return remaining.length === 0 ? 0 : 1;
 }
 

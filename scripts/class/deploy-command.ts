@@ -16,7 +16,7 @@ export class MissingStageError extends UsageError {
   constructor(action: Action) {
     super(
       `npm run ${action} needs an explicit --stage, e.g. npm run ${action} -- --stage ada\n` +
-        '  Why: learners often share one AWS account; a default stage would let one person\'s\n' +
+        "  Why: learners often share one AWS account; a default stage would let one person's\n" +
         `  ${action} ${action === 'remove' ? 'delete' : 'overwrite'} another's deployment. Use your own stage (your IAM user name in a class).\n` +
         '  Nothing was sent to AWS.',
     );

@@ -25,7 +25,12 @@ const RESOURCE_STAR_ALLOWED = new Set(['OwnStreamMappingsOnly', 'ListsAndNoResou
 /** An IAM resource pattern as a regular expression, with ${aws:username} filled in. */
 function matcher(pattern: string, username: string): RegExp {
   const filled = pattern.replaceAll('${aws:username}', username);
-  return new RegExp(`^${filled.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${filled
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 function allowed(action: string, arn: string, username: string): boolean {
@@ -73,7 +78,8 @@ describe('the class IAM policy (solution/iam/learner-deploy-policy.json)', () =>
     const mappings = policy.Statement.find((s) => s.Sid === 'OwnStreamMappingsOnly');
     expect(mappings?.Condition?.ArnLike['lambda:FunctionArn']).toContain('${aws:username}');
     const star = policy.Statement.find((s) => s.Sid === 'ListsAndNoResourceLevel');
-    for (const action of star?.Action ?? []) expect(action).toMatch(/:(List|Describe|Get|Validate|BatchGet|CreateLogDelivery|UpdateLogDelivery|DeleteLogDelivery|PutResourcePolicy)/);
+    for (const action of star?.Action ?? [])
+      expect(action).toMatch(/:(List|Describe|Get|Validate|BatchGet|CreateLogDelivery|UpdateLogDelivery|DeleteLogDelivery|PutResourcePolicy)/);
   });
 
   it('lets learner "ada" deploy and remove every resource of stage ada', () => {
@@ -91,7 +97,17 @@ describe('the class IAM policy (solution/iam/learner-deploy-policy.json)', () =>
 
   it('gives learner "ada" nothing of stage bob (except REST APIs, which IAM cannot limit by name)', () => {
     const arns = arnsOf('bob');
-    const all = [arns.stack, arns.bucket, ...arns.tables, ...arns.functions, ...arns.logGroups, ...arns.roles, ...arns.stateMachines, ...arns.queues, ...arns.buses];
+    const all = [
+      arns.stack,
+      arns.bucket,
+      ...arns.tables,
+      ...arns.functions,
+      ...arns.logGroups,
+      ...arns.roles,
+      ...arns.stateMachines,
+      ...arns.queues,
+      ...arns.buses,
+    ];
     for (const arn of all) {
       const actions = policy.Statement.flatMap((s) => s.Action);
       expect(actions.filter((action) => allowed(action, arn, 'ada'))).toEqual([]);

@@ -9,7 +9,15 @@ import { type Browser, chromium } from 'playwright-core';
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 /** Flags for a headless, offline run; --no-sandbox because CI runs as root. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** CHROMIUM_PATH if set, else the first Debian location that exists; undefined when there is none. */
 export function chromiumPath(): string | undefined {

@@ -66,7 +66,11 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     await dashboard?.close();
     if (cloud) {
       await cloud.stop();
-      const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const dynamodb = new DynamoDBClient({
+        endpoint: cloud.dynamodbEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
       await deleteTables(dynamodb, cloud.config);
       dynamodb.destroy();
     }
@@ -112,7 +116,8 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     await page.click(`[data-order-id="${orderId}"]`, WAIT);
     await page.waitForSelector(`[data-order-id="${orderId}"][data-status="COMPLETED"]`, WAIT);
     await page.waitForSelector('[data-execution-status="SUCCEEDED"][data-verdict="completed"]', WAIT);
-    for (const state of ['ReserveInventory', 'ProcessPayment', 'SendNotification', 'CompleteOrder', 'PublishOrderCompleted', 'OrderCompleted']) expect(await stateClasses(state)).toContain('visited');
+    for (const state of ['ReserveInventory', 'ProcessPayment', 'SendNotification', 'CompleteOrder', 'PublishOrderCompleted', 'OrderCompleted'])
+      expect(await stateClasses(state)).toContain('visited');
     expect(await stateClasses('OrderCompleted')).toEqual(expect.arrayContaining(['end', 'end-completed']));
     expect(await stateClasses('BeginCompensation')).not.toContain('visited');
     expect(await page.textContent('#order-detail')).toMatch(/PENDING[\s\S]*INVENTORY_RESERVED[\s\S]*PAYMENT_PROCESSED[\s\S]*COMPLETED/);
@@ -248,7 +253,11 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
   it('shows an outbox event the relay cannot handle, its relay attempts, and its record in the on-failure queue', async () => {
     // A poison event (no order in its payload) written straight to the outbox: the relay reports it failed every time.
     const eventId = `poison-${process.pid}`;
-    const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const dynamodb = new DynamoDBClient({
+      endpoint: cloud.dynamodbEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       const item = { eventId, aggregateId: 'no-such-order', eventType: 'ORDER_CREATED', payload: {}, createdAt: new Date().toISOString() };
       await DynamoDBDocumentClient.from(dynamodb).send(new PutCommand({ TableName: tableNameOf(cloud.config, 'OutboxTable'), Item: item }));
@@ -282,7 +291,9 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
 
   it('keeps its layout at 1280×720, in large type too', async () => {
     await page.click('#large-type');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth || document.documentElement.scrollHeight > window.innerHeight);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth > window.innerWidth || document.documentElement.scrollHeight > window.innerHeight,
+    );
     await page.click('#large-type');
     expect(overflow).toBe(false);
   });
@@ -290,10 +301,19 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
   it('refuses control requests from other sites and DNS-rebinding hosts', async () => {
     const send = (headers: Record<string, string>, method = 'POST') =>
       new Promise<number>((resolve, reject) => {
-        const request = http.request({ host: '127.0.0.1', port: dashboard.port, path: method === 'POST' ? '/api/faults' : '/api/snapshot', method, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
-          response.resume();
-          resolve(response.statusCode as number);
-        });
+        const request = http.request(
+          {
+            host: '127.0.0.1',
+            port: dashboard.port,
+            path: method === 'POST' ? '/api/faults' : '/api/snapshot',
+            method,
+            headers: { 'content-type': 'application/json', ...headers },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode as number);
+          },
+        );
         request.on('error', reject);
         request.end(method === 'POST' ? JSON.stringify({ step: 'processPayment', on: false }) : undefined);
       });
@@ -312,7 +332,10 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
     await foreign.goto('http://evil.example/');
     // A form-like request needs no CORS preflight; Chromium may block it (private network access), else the Origin check does.
     await foreign.evaluate(
-      (url) => fetch(`${url}/api/orders`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"kind":"in-stock"}' }).catch(() => undefined),
+      (url) =>
+        fetch(`${url}/api/orders`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"kind":"in-stock"}' }).catch(
+          () => undefined,
+        ),
       dashboard.url,
     );
     await foreign.close();

@@ -41,7 +41,14 @@ export function stateRuns(history: readonly HistoryEvent[]): StateRunView[] {
   for (const event of history) {
     if (event.type.endsWith('StateEntered')) {
       const entered = details(event, 'stateEnteredEventDetails');
-      const run: MutableRun = { name: String(entered.name), type: event.type.slice(0, -'StateEntered'.length), status: 'running', retries: 0, input: text(entered.input), enteredAt: event.timestamp };
+      const run: MutableRun = {
+        name: String(entered.name),
+        type: event.type.slice(0, -'StateEntered'.length),
+        status: 'running',
+        retries: 0,
+        input: text(entered.input),
+        enteredAt: event.timestamp,
+      };
       runs.push(run);
       open.set(run.name, run);
     } else if (event.type.endsWith('StateExited')) {
@@ -107,7 +114,8 @@ export const NEEDS_ATTENTION_ERROR = 'OrderNeedsAttention';
 
 export function verdictOf(status: string, outcome: ExecutionView['outcome'], error: string | undefined): ExecutionVerdict {
   if (status === 'RUNNING') return 'running';
-  if (status === 'SUCCEEDED') return outcome?.status === 'FAILED' ? 'business-failure' : outcome?.status === 'ALREADY_FINISHED' ? 'already-finished' : 'completed';
+  if (status === 'SUCCEEDED')
+    return outcome?.status === 'FAILED' ? 'business-failure' : outcome?.status === 'ALREADY_FINISHED' ? 'already-finished' : 'completed';
   if (status === 'FAILED') return error === NEEDS_ATTENTION_ERROR ? 'needs-attention' : 'failed';
   return 'stopped';
 }

@@ -32,7 +32,9 @@ describe('saga graph', () => {
   });
 
   it('names the broken reference in a definition that cannot be drawn', () => {
-    expect(() => buildSagaGraph('m', { StartAt: 'A', States: { A: { Type: 'Task', Next: 'B' } } })).toThrow(new GraphDefinitionError('state machine m: A goes to B, which is not a state'));
+    expect(() => buildSagaGraph('m', { StartAt: 'A', States: { A: { Type: 'Task', Next: 'B' } } })).toThrow(
+      new GraphDefinitionError('state machine m: A goes to B, which is not a state'),
+    );
     expect(() => buildSagaGraph('m', { StartAt: 'X', States: {} })).toThrow(GraphDefinitionError);
   });
 });

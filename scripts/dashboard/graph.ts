@@ -99,6 +99,11 @@ export function buildSagaGraph(machine: string, definition: unknown): SagaGraph 
   }
   const nodes: GraphNode[] = Object.entries(States)
     .filter(([name]) => place.has(name))
-    .map(([name, state]) => ({ name, type: state.Type ?? 'Task', ...(place.get(name) as { lane: number; row: number }), retries: (state.Retry ?? []).length > 0 }));
+    .map(([name, state]) => ({
+      name,
+      type: state.Type ?? 'Task',
+      ...(place.get(name) as { lane: number; row: number }),
+      retries: (state.Retry ?? []).length > 0,
+    }));
   return { machine, nodes, edges: edges.filter((edge) => place.has(edge.from)) };
 }

@@ -8,10 +8,13 @@ describe('dashboard request guard', () => {
     expect(checkRequest({ method: 'GET', host }, PORT)).toEqual({ ok: true });
   });
 
-  it.each([['evil.example:3001'], ['attacker.example'], ['localhost:3002'], ['localhost'], [undefined]])('refuses Host %s, as a DNS-rebinding page would send', (host) => {
-    const verdict = checkRequest({ method: 'GET', host }, PORT);
-    expect(verdict.ok).toBe(false);
-  });
+  it.each([['evil.example:3001'], ['attacker.example'], ['localhost:3002'], ['localhost'], [undefined]])(
+    'refuses Host %s, as a DNS-rebinding page would send',
+    (host) => {
+      const verdict = checkRequest({ method: 'GET', host }, PORT);
+      expect(verdict.ok).toBe(false);
+    },
+  );
 
   it('lets a control request from its own page through', () => {
     expect(checkRequest({ method: 'POST', host: 'localhost:3001', origin: 'http://localhost:3001' }, PORT)).toEqual({ ok: true });

@@ -19,7 +19,8 @@ export function allowedHosts(port: number): Set<string> {
 export function checkRequest(request: { method: string; host?: string; origin?: string }, port: number): Verdict {
   const hosts = allowedHosts(port);
   const host = request.host?.toLowerCase();
-  if (!host || !hosts.has(host)) return { ok: false, reason: `Host ${request.host ?? '(none)'} is not this dashboard (expected localhost:${port} or 127.0.0.1:${port})` };
+  if (!host || !hosts.has(host))
+    return { ok: false, reason: `Host ${request.host ?? '(none)'} is not this dashboard (expected localhost:${port} or 127.0.0.1:${port})` };
   if (request.method === 'GET' || request.method === 'HEAD') return { ok: true };
   const origin = request.origin?.toLowerCase();
   if (!origin) return { ok: false, reason: 'a control request must come from the dashboard page (no Origin header)' };

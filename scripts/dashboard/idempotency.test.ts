@@ -19,7 +19,9 @@ describe('the idempotency table as client keys', () => {
   });
 
   it("shows Powertools' lock and the order's claim for one key as one row, with the requests seen for it", () => {
-    const seen = new Map<string, KeyRequest[]>([['k1', [{ outcome: 'stored', orderId: 'o1' }, { outcome: 'replayed', orderId: 'o1' }, { outcome: 'conflict' }]]]);
+    const seen = new Map<string, KeyRequest[]>([
+      ['k1', [{ outcome: 'stored', orderId: 'o1' }, { outcome: 'replayed', orderId: 'o1' }, { outcome: 'conflict' }]],
+    ]);
     const rows = idempotencyKeys([lock('customer-1', 'k1'), claim('customer-1', 'k1', 'o1')], seen, () => undefined);
     expect(rows).toEqual([
       {
@@ -33,7 +35,15 @@ describe('the idempotency table as client keys', () => {
   });
 
   it('keeps two customers using the same key apart', () => {
-    const seen = new Map<string, KeyRequest[]>([['k', [{ outcome: 'stored', orderId: 'o1' }, { outcome: 'stored', orderId: 'o2' }]]]);
+    const seen = new Map<string, KeyRequest[]>([
+      [
+        'k',
+        [
+          { outcome: 'stored', orderId: 'o1' },
+          { outcome: 'stored', orderId: 'o2' },
+        ],
+      ],
+    ]);
     const rows = idempotencyKeys([lock('c1', 'k'), claim('c1', 'k', 'o1'), lock('c2', 'k'), claim('c2', 'k', 'o2')], seen, () => undefined);
     expect(rows.map((row) => [row.customerId, row.lock?.id, row.claim?.orderId, row.requests])).toEqual([
       ['c1', lock('c1', 'k').id, 'o1', ['stored']],
@@ -43,7 +53,9 @@ describe('the idempotency table as client keys', () => {
 
   it('names a lock with no claim from the requests seen, and shows one nothing names by its hash only', () => {
     const seen = new Map<string, KeyRequest[]>([['k2', [{ outcome: 'stored', orderId: 'o2' }]]]);
-    const rows = idempotencyKeys([lock('c2', 'k2', 'INPROGRESS', 1000), lock('c3', 'unseen', 'INPROGRESS', 500)], seen, (orderId) => (orderId === 'o2' ? 'c2' : undefined));
+    const rows = idempotencyKeys([lock('c2', 'k2', 'INPROGRESS', 1000), lock('c3', 'unseen', 'INPROGRESS', 500)], seen, (orderId) =>
+      orderId === 'o2' ? 'c2' : undefined,
+    );
     expect(rows.map((row) => [row.key, row.lock?.status, row.claim])).toEqual([
       ['k2', 'INPROGRESS', undefined],
       [undefined, 'INPROGRESS', undefined],

@@ -34,7 +34,11 @@ export function parseClaimId(id: string): { customerId: string; key: string } | 
  * @param seen the requests this dashboard saw, by client key
  * @param customerOf the customer of an order, where the orders table knows it
  */
-export function idempotencyKeys(items: readonly Item[], seen: ReadonlyMap<string, readonly KeyRequest[]>, customerOf: (orderId: string) => string | undefined): IdempotencyKeyView[] {
+export function idempotencyKeys(
+  items: readonly Item[],
+  seen: ReadonlyMap<string, readonly KeyRequest[]>,
+  customerOf: (orderId: string) => string | undefined,
+): IdempotencyKeyView[] {
   const locks = new Map<string, Item>();
   const claims: Array<{ item: Item; customerId: string; key: string }> = [];
   for (const item of items) {
@@ -47,20 +51,30 @@ export function idempotencyKeys(items: readonly Item[], seen: ReadonlyMap<string
     item && { id: String(item.id), status: String(item.status), expiration: seconds(item.expiration) };
   // A request without an order (422, 409) cannot say which customer sent it: it counts for every row with its key.
   const requestsFor = (key: string, orderId?: string) =>
-    (seen.get(key) ?? []).filter((request) => request.orderId === undefined || orderId === undefined || request.orderId === orderId).map((request) => request.outcome);
+    (seen.get(key) ?? [])
+      .filter((request) => request.orderId === undefined || orderId === undefined || request.orderId === orderId)
+      .map((request) => request.outcome);
 
   const rows: IdempotencyKeyView[] = claims.map(({ item, customerId, key }) => {
     const hash = idempotencyHash(customerId, key);
     const lock = locks.get(hash);
     locks.delete(hash);
     const orderId = String(item.orderId);
-    return { key, customerId, lock: lockView(lock), claim: { id: String(item.id), orderId, expiration: seconds(item.expiration) }, requests: requestsFor(key, orderId) };
+    return {
+      key,
+      customerId,
+      lock: lockView(lock),
+      claim: { id: String(item.id), orderId, expiration: seconds(item.expiration) },
+      requests: requestsFor(key, orderId),
+    };
   });
 
   // Locks no claim names: try the keys this dashboard saw, with the customers their orders belong to.
   if (locks.size > 0) {
     for (const [key, requests] of seen) {
-      const customers = new Set(requests.map((request) => (request.orderId ? customerOf(request.orderId) : undefined)).filter((c): c is string => c !== undefined));
+      const customers = new Set(
+        requests.map((request) => (request.orderId ? customerOf(request.orderId) : undefined)).filter((c): c is string => c !== undefined),
+      );
       for (const customerId of customers) {
         const hash = idempotencyHash(customerId, key);
         const lock = locks.get(hash);

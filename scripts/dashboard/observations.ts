@@ -25,7 +25,9 @@ const IDEMPOTENCY_HEADER = 'x-idempotency-key';
  * never meets another's.
  */
 export function idempotencyHash(customerId: string, key: string): string {
-  return createHash('md5').update(JSON.stringify(`${customerId}#${key}`)).digest('base64');
+  return createHash('md5')
+    .update(JSON.stringify(`${customerId}#${key}`))
+    .digest('base64');
 }
 
 function orderIdIn(body: string): string | undefined {

@@ -18,7 +18,14 @@ export const SCREENSHOT = path.join(REPO_ROOT, 'docs/images/dashboard.png');
 
 async function main(): Promise<void> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'sdp-screenshot-'));
-  const cloud = await startLocalCloud({ apiPort: 0, sfnPort: 0, dynamodbPort: await freePort(), stateDir, stateMachineRetryWaitMs: 0, environment: { FAULT_INJECTION: '' } });
+  const cloud = await startLocalCloud({
+    apiPort: 0,
+    sfnPort: 0,
+    dynamodbPort: await freePort(),
+    stateDir,
+    stateMachineRetryWaitMs: 0,
+    environment: { FAULT_INJECTION: '' },
+  });
   try {
     const dashboard = await startDashboard(cloud, { port: 0 });
     const browser = await launchChromium();

@@ -85,7 +85,11 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
   const observations = new Observations();
   const faults = new FaultControl(cloud.runtime);
   const demo = new DemoOrders(cloud.apiUrl);
-  const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: cloud.config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const dynamodb = new DynamoDBClient({
+    endpoint: cloud.dynamodbEndpoint,
+    region: cloud.config.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const documents = DynamoDBDocumentClient.from(dynamodb);
   const sources = { cloud, documents, observations, faults, executions: new ExecutionViews(cloud.stepFunctions) };
   const clients = new Set<http.ServerResponse>();

@@ -90,5 +90,15 @@ export async function takeSnapshot({ cloud, documents, observations, faults, exe
   const customers = new Map(orderItems.map((item) => [String(item.orderId), String(item.customerId)]));
   const idempotency = idempotencyKeys(keyItems, observations.requestsByKey(), (orderId) => customers.get(orderId)).slice(0, MAX_ROWS);
   const executions = executionViews.newest(cloud.stateMachineArns, MAX_EXECUTIONS);
-  return { at: new Date().toISOString(), orders, outbox, failures, idempotency, executions, faults: faults.plan(), faultsVersion: faults.version, faultSteps: faults.steps };
+  return {
+    at: new Date().toISOString(),
+    orders,
+    outbox,
+    failures,
+    idempotency,
+    executions,
+    faults: faults.plan(),
+    faultsVersion: faults.version,
+    faultSteps: faults.steps,
+  };
 }

@@ -132,10 +132,15 @@ describe('the checks catch problems and say where they are', () => {
   });
 
   it('checks lab minutes against labs/labs.json, in the agenda and in any other minutes table', () => {
-    write('labs/labs.json', JSON.stringify({ labs: [
-      { id: 1, folder: '01-outbox', title: 'Outbox', minutes: 40 },
-      { id: 2, folder: '02-relay', title: 'Relay', minutes: 35 },
-    ] }));
+    write(
+      'labs/labs.json',
+      JSON.stringify({
+        labs: [
+          { id: 1, folder: '01-outbox', title: 'Outbox', minutes: 40 },
+          { id: 2, folder: '02-relay', title: 'Relay', minutes: 35 },
+        ],
+      }),
+    );
     write(
       'docs/instructor-guide.md',
       [

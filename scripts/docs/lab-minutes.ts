@@ -67,7 +67,8 @@ function minutesIn(cell: string | undefined): number | undefined {
  */
 export function checkLabMinutes(root: string, files: readonly string[] = findMarkdownFiles(root)): Problem[] {
   const problems: Problem[] = [];
-  if (!existsSync(path.join(root, LABS_MANIFEST))) return [{ file: LABS_MANIFEST, line: 0, message: 'not found: the lab minutes in the docs cannot be checked' }];
+  if (!existsSync(path.join(root, LABS_MANIFEST)))
+    return [{ file: LABS_MANIFEST, line: 0, message: 'not found: the lab minutes in the docs cannot be checked' }];
   let labs: LabEntry[];
   try {
     labs = readLabsManifest(root);
@@ -115,7 +116,11 @@ export function checkLabMinutes(root: string, files: readonly string[] = findMar
   }
   const agenda = findAgendaTable(readFileSync(guide, 'utf8'));
   if (!agenda) {
-    problems.push({ file: INSTRUCTOR_GUIDE, line: 0, message: 'no agenda table: expected a table with a "Minutes" column under a heading containing "Agenda"' });
+    problems.push({
+      file: INSTRUCTOR_GUIDE,
+      line: 0,
+      message: 'no agenda table: expected a table with a "Minutes" column under a heading containing "Agenda"',
+    });
     return problems;
   }
   const listed = new Set(agenda.rows.map((row) => labFolderIn(row, INSTRUCTOR_GUIDE)).filter((folder) => folder !== undefined));
@@ -135,7 +140,5 @@ function findAgendaTable(markdown: string): MarkdownTable | undefined {
   const lines = splitLines(markdown);
   const agendaHeading = lines.find((line) => !line.inFence && /^ {0,3}#{1,6}\s.*\bagenda\b/i.test(line.text));
   if (!agendaHeading) return undefined;
-  return extractTables(markdown).find(
-    (table) => table.headerLine > agendaHeading.number && table.header.some((cell) => MINUTES_HEADER.test(cell)),
-  );
+  return extractTables(markdown).find((table) => table.headerLine > agendaHeading.number && table.header.some((cell) => MINUTES_HEADER.test(cell)));
 }

@@ -13,7 +13,9 @@ const ROOT = path.resolve(__dirname, '../..');
 
 describe('finding Mermaid blocks', () => {
   it('finds each ```mermaid block with the line of its fence, and nothing else', () => {
-    const markdown = ['# Doc', '', '```mermaid', 'flowchart LR', '  A --> B', '```', '', '```bash', 'echo mermaid', '```', '~~~mermaid', 'pie', '~~~'].join('\n');
+    const markdown = ['# Doc', '', '```mermaid', 'flowchart LR', '  A --> B', '```', '', '```bash', 'echo mermaid', '```', '~~~mermaid', 'pie', '~~~'].join(
+      '\n',
+    );
     expect(extractMermaidBlocks('doc.md', markdown)).toEqual([
       { file: 'doc.md', line: 3, code: 'flowchart LR\n  A --> B' },
       { file: 'doc.md', line: 11, code: 'pie' },
@@ -47,7 +49,10 @@ if (!hasChromium) console.warn(`Skipping the Mermaid rendering check: ${NO_CHROM
       { file: 'bad.md', line: 20, code: 'flowchart LR\n  A --> ' },
     ];
     const problems = (await renderer.check(blocks)).map(formatProblem);
-    expect(problems).toEqual([expect.stringMatching(/^bad\.md:7: Mermaid diagram does not render: /), expect.stringMatching(/^bad\.md:20: Mermaid diagram does not render: /)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^bad\.md:7: Mermaid diagram does not render: /),
+      expect.stringMatching(/^bad\.md:20: Mermaid diagram does not render: /),
+    ]);
   });
 
   it('renders every Mermaid diagram in the repository', async () => {

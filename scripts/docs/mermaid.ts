@@ -76,9 +76,15 @@ export async function openMermaidRenderer(browser: Browser): Promise<MermaidRend
       rendered += blocks.length;
       const problems: Problem[] = [];
       errors.forEach((error, index) => {
-        if (error !== null) problems.push({ file: blocks[index].file, line: blocks[index].line, message: `Mermaid diagram does not render: ${error.replace(/\s+/g, ' ').trim()}` });
+        if (error !== null)
+          problems.push({
+            file: blocks[index].file,
+            line: blocks[index].line,
+            message: `Mermaid diagram does not render: ${error.replace(/\s+/g, ' ').trim()}`,
+          });
       });
-      for (const url of requests.splice(0)) problems.push({ file: blocks[0]?.file ?? '?', line: 0, message: `rendering the diagrams asked for ${url}: they must render offline` });
+      for (const url of requests.splice(0))
+        problems.push({ file: blocks[0]?.file ?? '?', line: 0, message: `rendering the diagrams asked for ${url}: they must render offline` });
       return problems;
     },
     close: () => page.close(),

@@ -2,7 +2,15 @@ import type { EngineStatus } from '../labs/background-engine';
 import { checkBackgroundEngine } from './checks';
 
 /** `npm run doctor` shows check:lab's background engine, so nothing runs unseen. */
-const state = { supervisorPid: 10, enginePid: 11, port: 45678, startedAt: '2026-11-27T10:00:00.000Z', version: 'v', idleMs: 30 * 60_000, logFile: 'engine.log' };
+const state = {
+  supervisorPid: 10,
+  enginePid: 11,
+  port: 45678,
+  startedAt: '2026-11-27T10:00:00.000Z',
+  version: 'v',
+  idleMs: 30 * 60_000,
+  logFile: 'engine.log',
+};
 
 describe('the doctor on the background DynamoDB Local', () => {
   it('shows a running engine with its pid, port, age and how to stop it', () => {

@@ -24,17 +24,27 @@ const WINDOWS_ROUTE = 'On Windows use WSL 2 (Ubuntu): docs/troubleshooting.md#wi
 /** Node 22 is recommended (Lambda runs nodejs22.x); 20 still works and is accepted without fuss. */
 function checkNode(version = process.versions.node) {
   const major = Number(version.split('.')[0]);
-  if (major < 20) return { outcome: 'fail', title: `Node.js ${version} is too old`, fix: 'Install Node.js 22 (`nvm install` in this folder reads .nvmrc), or at least 20.' };
+  if (major < 20)
+    return { outcome: 'fail', title: `Node.js ${version} is too old`, fix: 'Install Node.js 22 (`nvm install` in this folder reads .nvmrc), or at least 20.' };
   return { outcome: 'ok', title: `Node.js ${version}` };
 }
 
 /** Which platform this is, and whether it is a route the workshop supports. */
 function checkPlatform(platform = process.platform, release = require('node:os').release(), arch = process.arch, cwd = process.cwd()) {
   if (platform === 'win32') {
-    return { outcome: 'warn', title: 'Windows without WSL 2: the supported route is WSL 2', fix: `${WINDOWS_ROUTE} Native Windows mostly works, but test-api.sh needs bash and some tests are skipped.` };
+    return {
+      outcome: 'warn',
+      title: 'Windows without WSL 2: the supported route is WSL 2',
+      fix: `${WINDOWS_ROUTE} Native Windows mostly works, but test-api.sh needs bash and some tests are skipped.`,
+    };
   }
   if (platform === 'linux' && /microsoft/i.test(release)) {
-    if (cwd.startsWith('/mnt/')) return { outcome: 'warn', title: 'WSL 2, but the repository is on the Windows drive (/mnt/…)', fix: 'Clone it inside Linux (e.g. ~/workshop): npm ci and file watching are many times faster there.' };
+    if (cwd.startsWith('/mnt/'))
+      return {
+        outcome: 'warn',
+        title: 'WSL 2, but the repository is on the Windows drive (/mnt/…)',
+        fix: 'Clone it inside Linux (e.g. ~/workshop): npm ci and file watching are many times faster there.',
+      };
     return { outcome: 'ok', title: `Windows, WSL 2 (${arch})` };
   }
   if (platform === 'darwin') return { outcome: 'ok', title: `macOS (${arch === 'arm64' ? 'Apple silicon' : 'Intel'})` };
@@ -67,7 +77,8 @@ function checkEngine(env = process.env, platform = process.platform) {
   const java = run('java', ['-version']);
   if (!java.error && java.status === 0) {
     const major = javaMajorVersion(`${java.stderr}${java.stdout}`);
-    if (major !== undefined && major < 17) return { outcome: 'fail', title: `Java ${major} is too old for DynamoDB Local (17+)`, fix: javaInstallAdvice(platform) };
+    if (major !== undefined && major < 17)
+      return { outcome: 'fail', title: `Java ${major} is too old for DynamoDB Local (17+)`, fix: javaInstallAdvice(platform) };
     const javac = run('javac', ['-version']);
     if (javac.error || javac.status !== 0) {
       return {
@@ -106,7 +117,11 @@ async function checkPorts(ports = PORTS, env = process.env) {
     results.push(
       (await portFree(port))
         ? { outcome: 'ok', title: `port ${port} (${what}) is free` }
-        : { outcome: 'warn', title: `port ${port} (${what}) is already in use`, fix: `Stop what uses it (an earlier npm start?), or pick another port: npm start -- --help.` },
+        : {
+            outcome: 'warn',
+            title: `port ${port} (${what}) is already in use`,
+            fix: `Stop what uses it (an earlier npm start?), or pick another port: npm start -- --help.`,
+          },
     );
   }
   return results;
@@ -131,10 +146,21 @@ async function checkRegistry(registry = process.env.npm_config_registry || 'http
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (response.ok) return { outcome: 'ok', title: `npm registry reachable (${url.host})` };
-    return { outcome: 'warn', title: `npm registry answered ${response.status} (${url.host})`, fix: 'Check a proxy setting (npm config get proxy), or install from the offline kit (docs/instructor-guide.md#offline-install-kit).' };
+    return {
+      outcome: 'warn',
+      title: `npm registry answered ${response.status} (${url.host})`,
+      fix: 'Check a proxy setting (npm config get proxy), or install from the offline kit (docs/instructor-guide.md#offline-install-kit).',
+    };
   } catch (error) {
-    const why = error && error.name === 'TimeoutError' ? `no answer in ${timeoutMs / 1000} s` : String((error && error.cause && error.cause.code) || (error && error.message));
-    return { outcome: 'warn', title: `npm registry not reachable (${url.host}: ${why})`, fix: 'npm ci needs it, or the offline kit from your instructor: npm ci --offline --cache <kit>/npm-cache (docs/instructor-guide.md#offline-install-kit).' };
+    const why =
+      error && error.name === 'TimeoutError'
+        ? `no answer in ${timeoutMs / 1000} s`
+        : String((error && error.cause && error.cause.code) || (error && error.message));
+    return {
+      outcome: 'warn',
+      title: `npm registry not reachable (${url.host}: ${why})`,
+      fix: 'npm ci needs it, or the offline kit from your instructor: npm ci --offline --cache <kit>/npm-cache (docs/instructor-guide.md#offline-install-kit).',
+    };
   }
 }
 

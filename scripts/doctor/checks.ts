@@ -41,12 +41,23 @@ export async function checkDynamoDbLocal(env: NodeJS.ProcessEnv = process.env): 
     return [{ outcome: 'fail', title: 'SDP_DYNAMODB_ENDPOINT is not a usable URL', fix: (error as Error).message }];
   }
   if (external) {
-    const client = new DynamoDBClient({ endpoint: external, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const client = new DynamoDBClient({
+      endpoint: external,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     try {
       await client.send(new ListTablesCommand({}));
       return [{ outcome: 'ok', title: `DynamoDB Local at ${external} answers (${seconds()} s)` }];
     } catch (error) {
-      return [{ outcome: 'fail', title: `DynamoDB Local at ${external} does not answer`, fix: `Is the Docker container running? (${(error as Error).message.split('\n')[0]})` }];
+      return [
+        {
+          outcome: 'fail',
+          title: `DynamoDB Local at ${external} does not answer`,
+          fix: `Is the Docker container running? (${(error as Error).message.split('\n')[0]})`,
+        },
+      ];
     } finally {
       client.destroy();
     }
@@ -70,7 +81,11 @@ export function checkBackgroundEngine(read: () => EngineStatus | undefined = () 
   const minutes = (ms: number) => `${Math.max(0, Math.round(ms / 60_000))} min`;
   const { state } = status;
   if (!status.running) {
-    return { outcome: 'warn', title: `A background DynamoDB Local was recorded (pid ${state.enginePid}, port ${state.port}) but no longer runs`, fix: 'Nothing to do: the next check starts a fresh one (`npm run engine:stop` clears the record).' };
+    return {
+      outcome: 'warn',
+      title: `A background DynamoDB Local was recorded (pid ${state.enginePid}, port ${state.port}) but no longer runs`,
+      fix: 'Nothing to do: the next check starts a fresh one (`npm run engine:stop` clears the record).',
+    };
   }
   return {
     outcome: 'ok',

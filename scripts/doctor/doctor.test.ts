@@ -129,7 +129,10 @@ describe('the doctor checks', () => {
 
   it('points native Windows at WSL 2, and WSL users away from the Windows drive', () => {
     expect(checks.checkPlatform('win32', '10.0.22631', 'x64', 'C:\\work')).toMatchObject({ outcome: 'warn', fix: expect.stringContaining('WSL 2') });
-    expect(checks.checkPlatform('linux', '5.15.153.1-microsoft-standard-WSL2', 'x64', '/home/ada/workshop')).toEqual({ outcome: 'ok', title: 'Windows, WSL 2 (x64)' });
+    expect(checks.checkPlatform('linux', '5.15.153.1-microsoft-standard-WSL2', 'x64', '/home/ada/workshop')).toEqual({
+      outcome: 'ok',
+      title: 'Windows, WSL 2 (x64)',
+    });
     expect(checks.checkPlatform('linux', '5.15.153.1-microsoft-standard-WSL2', 'x64', '/mnt/c/Users/ada/workshop').outcome).toBe('warn');
     expect(checks.checkPlatform('darwin', '23.0.0', 'arm64', '/Users/ada').title).toBe('macOS (Apple silicon)');
     expect(checks.checkPlatform('darwin', '23.0.0', 'x64', '/Users/ada').title).toBe('macOS (Intel)');

@@ -37,7 +37,12 @@ function gitChanges(root: string): string[] | undefined {
   return result.stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => line.slice(3).replace(/^.* -> /, '').trim());
+    .map((line) =>
+      line
+        .slice(3)
+        .replace(/^.* -> /, '')
+        .trim(),
+    );
 }
 
 /** The labs a learner has worked on, in lab order, each with the files that show it. */

@@ -3,7 +3,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pollUntil } from '../local-cloud/poll';
-import { type EngineFiles, acquireBackgroundEngine, backgroundEngineStatus, commandLineOf, engineFiles, readEngineState, stopBackgroundEngine } from './background-engine';
+import {
+  type EngineFiles,
+  acquireBackgroundEngine,
+  backgroundEngineStatus,
+  commandLineOf,
+  engineFiles,
+  readEngineState,
+  stopBackgroundEngine,
+} from './background-engine';
 import { startSharedDynamoDb } from './dynamodb';
 
 /**
@@ -83,7 +91,15 @@ describe('the background DynamoDB Local of check:lab', () => {
     // A pid that is certainly alive and certainly not DynamoDB Local: this very process.
     writeFileSync(
       files.state,
-      JSON.stringify({ supervisorPid: process.pid, enginePid: process.pid, port: 1, startedAt: new Date(0).toISOString(), version: 'x', idleMs: 1000, logFile: files.log }),
+      JSON.stringify({
+        supervisorPid: process.pid,
+        enginePid: process.pid,
+        port: 1,
+        startedAt: new Date(0).toISOString(),
+        version: 'x',
+        idleMs: 1000,
+        logFile: files.log,
+      }),
     );
 
     const engine = await acquireBackgroundEngine({ files });

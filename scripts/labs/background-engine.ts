@@ -246,12 +246,15 @@ async function start(files: EngineFiles, version: string, classDir: string, idle
   const supervisor = spawn(process.execPath, [SUPERVISOR, JSON.stringify(config)], { detached: true, stdio: 'ignore' });
   supervisor.on('error', () => undefined); // seen below as a supervisor that never writes its state
   supervisor.unref();
-  const state = await pollUntil(() => {
-    const written = readEngineState(files);
-    if (written?.supervisorPid === supervisor.pid) return written;
-    if (supervisor.exitCode !== null) throw new NoBackgroundEngineError(`its supervisor exited (${files.log})`);
-    return undefined;
-  }, { timeoutMs: 10_000, intervalMs: 10, description: 'the background engine supervisor to start' });
+  const state = await pollUntil(
+    () => {
+      const written = readEngineState(files);
+      if (written?.supervisorPid === supervisor.pid) return written;
+      if (supervisor.exitCode !== null) throw new NoBackgroundEngineError(`its supervisor exited (${files.log})`);
+      return undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 10, description: 'the background engine supervisor to start' },
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   return { endpoint, ready: booted(endpoint, state, options.readyTimeoutMs), started: true, state };
 }
@@ -260,15 +263,18 @@ async function start(files: EngineFiles, version: string, classDir: string, idle
 async function booted(endpoint: string, state: EngineState, timeoutMs = 30_000): Promise<string> {
   let outcome: 'ready' | 'exited';
   try {
-    outcome = await pollUntil(
-      async () => ((await usable(endpoint, 1000)) ? ('ready' as const) : isEngine(state) ? undefined : ('exited' as const)),
-      { timeoutMs, intervalMs: 25, description: `DynamoDB Local on port ${state.port}` },
-    );
+    outcome = await pollUntil(async () => ((await usable(endpoint, 1000)) ? ('ready' as const) : isEngine(state) ? undefined : ('exited' as const)), {
+      timeoutMs,
+      intervalMs: 25,
+      description: `DynamoDB Local on port ${state.port}`,
+    });
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${tail(state.logFile)}`.trim());
   }
   if (outcome === 'exited') {
-    throw new Error(`DynamoDB Local exited during start-up (is Java 17 or newer installed? \`java -version\`); its log, ${state.logFile}:\n${tail(state.logFile)}`.trim());
+    throw new Error(
+      `DynamoDB Local exited during start-up (is Java 17 or newer installed? \`java -version\`); its log, ${state.logFile}:\n${tail(state.logFile)}`.trim(),
+    );
   }
   return endpoint;
 }

@@ -47,7 +47,8 @@ export function planCarry(labs: readonly Lab[], from: Lab, force: boolean, root 
     }
     if (unfinished > 0) refusals.push(`${source} still has ${unfinished} unfinished TODO(s): finish lab ${from.id} first (npm run check:lab ${from.id})`);
     if (to.edit.includes(file)) refusals.push(`${target} is one of lab ${to.id}'s own TODO files: it is never overwritten`);
-    else if (existsSync(path.join(root, target)) && !force) refusals.push(`${target} already exists (carried before?): add --force to replace it with your lab ${from.id} version`);
+    else if (existsSync(path.join(root, target)) && !force)
+      refusals.push(`${target} already exists (carried before?): add --force to replace it with your lab ${from.id} version`);
   }
   return { from, to, files, refusals };
 }
@@ -59,7 +60,10 @@ export function main(argv: readonly string[], log: (line: string) => void = cons
   try {
     const args = argv.filter((arg) => arg !== '--');
     const positionals = args.filter((arg) => !arg.startsWith('--'));
-    const { flags } = parseArgs(args.filter((arg) => arg.startsWith('--')), { values: [], flags: ['force'] });
+    const { flags } = parseArgs(
+      args.filter((arg) => arg.startsWith('--')),
+      { values: [], flags: ['force'] },
+    );
     if (positionals.length !== 1) throw new UsageError('name one lab, e.g. npm run labs:carry -- 1');
     from = findLab(labs, positionals[0]);
     if (!from) throw new UsageError(`no lab "${positionals[0]}" (labs: ${labs.map((l) => l.id).join(', ')})`);

@@ -25,7 +25,10 @@ export function parseCheckArgs(rawArgv: readonly string[], labs: readonly Lab[])
   const [which] = positional;
   const target = which === 'all' ? 'all' : findLab(labs, which);
   if (target === undefined) throw new UsageError(`There is no lab "${which}".`);
-  const { flags } = parseArgs(argv.filter((arg) => arg.startsWith('--')), { values: [], flags: FLAGS });
+  const { flags } = parseArgs(
+    argv.filter((arg) => arg.startsWith('--')),
+    { values: [], flags: FLAGS },
+  );
   const args: CheckArgs = { target, watch: flags.has('watch'), hint: flags.has('hint'), solution: flags.has('solution'), verbose: flags.has('verbose') };
   if (args.hint && (args.watch || args.solution)) throw new UsageError('--hint shows the next hint and stops; use it without --watch or --solution');
   if (args.hint && target === 'all') throw new UsageError('Hints belong to one lab: npm run check:lab 2 -- --hint');

@@ -1,5 +1,5 @@
 // @ts-check
-'use strict';
+
 const { statSync } = require('node:fs');
 const path = require('node:path');
 

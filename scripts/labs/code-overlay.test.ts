@@ -33,7 +33,7 @@ describe('the labs resolution rule (lab file if present, else solution/src)', ()
     expect(resolveOverlay('../handlers/create-order', labOrders(), labSrc)).toBe(path.join(SOLUTION_SRC, 'handlers', 'create-order.ts'));
   });
 
-  it('resolves the tests\' @app/ imports and absolute solution paths by the same rule', () => {
+  it("resolves the tests' @app/ imports and absolute solution paths by the same rule", () => {
     expect(resolveOverlay('@app/lib/orders', '/anywhere/x.test.ts', labSrc)).toBe(labOrders());
     expect(resolveOverlay('@app/lib/money', '/anywhere/x.test.ts', labSrc)).toBe(path.join(SOLUTION_SRC, 'lib', 'money.ts'));
     expect(resolveOverlay(path.join(SOLUTION_SRC, 'lib', 'orders.ts'), '/anywhere/x.ts', labSrc)).toBe(labOrders());
@@ -44,7 +44,9 @@ describe('the labs resolution rule (lab file if present, else solution/src)', ()
     expect(resolveOverlay('../../serverless.yml', path.join(SOLUTION_SRC, 'lib', 'config.ts'), labSrc)).toBeUndefined();
     expect(resolveOverlay('./poll', path.join(__dirname, 'x.ts'), labSrc)).toBeUndefined();
     expect(overlaySrc('solution')).toBeUndefined();
-    expect(resolveOverlay('../lib/orders', path.join(SOLUTION_SRC, 'handlers', 'create-order.ts'), undefined)).toBe(path.join(SOLUTION_SRC, 'lib', 'orders.ts'));
+    expect(resolveOverlay('../lib/orders', path.join(SOLUTION_SRC, 'handlers', 'create-order.ts'), undefined)).toBe(
+      path.join(SOLUTION_SRC, 'lib', 'orders.ts'),
+    );
   });
 });
 

@@ -30,7 +30,8 @@ export function checkLabReadme(lab: Lab, steps: readonly LabStep[]): string[] {
   if (!markdown.includes(`${lab.minutes} minutes`)) problems.push(`${file} must give the lab's time: "${lab.minutes} minutes" (labs.json)`);
   if (!markdown.includes(`npm run check:lab ${lab.id}`)) problems.push(`${file} must show "npm run check:lab ${lab.id}"`);
   for (const step of new Set(steps.map((s) => s.step))) {
-    if (!new RegExp(`^### Step ${step}\\b`, 'm').test(markdown)) problems.push(`${file} needs a "### Step ${step}" section for the TODO "lab ${lab.id}, step ${step}"`);
+    if (!new RegExp(`^### Step ${step}\\b`, 'm').test(markdown))
+      problems.push(`${file} needs a "### Step ${step}" section for the TODO "lab ${lab.id}, step ${step}"`);
   }
   if (!/^## Done when$/m.test(markdown)) problems.push(`${file} needs a "## Done when" section`);
   // The learner's code in the whole system: the last section starts it, and test-api.sh is the final check.
@@ -55,7 +56,9 @@ export function checkLabsIndex(labs: readonly Lab[]): string[] {
   const file = 'labs/README.md';
   const absolute = path.join(REPO_ROOT, file);
   if (!existsSync(absolute)) return [`${file} is missing`];
-  const rows = readFileSync(absolute, 'utf8').split('\n').filter((line) => line.startsWith('|'));
+  const rows = readFileSync(absolute, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('|'));
   const problems: string[] = [];
   for (const lab of labs) {
     const row = rows.find((line) => line.replace(/\s+/g, ' ').startsWith(`| ${lab.id} |`));

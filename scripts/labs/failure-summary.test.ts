@@ -16,16 +16,26 @@ function failed(messages: string[], assertion = false): Requirement {
 
 describe('the first failure, summarised', () => {
   it('names the TODO a NotImplementedError comes from, at the line of its marker', () => {
-    const summary = summarizeFailure(failed(['NotImplementedError: Not implemented: lab 1, step 2 — write the order and its ORDER_CREATED event in one transaction\n    at x (/nowhere.ts:1:1)']), lab1, lab1.folder);
+    const summary = summarizeFailure(
+      failed([
+        'NotImplementedError: Not implemented: lab 1, step 2 — write the order and its ORDER_CREATED event in one transaction\n    at x (/nowhere.ts:1:1)',
+      ]),
+      lab1,
+      lab1.folder,
+    );
 
     expect(summary.problem).toEqual(['Not implemented: lab 1, step 2 — write the order and its ORDER_CREATED event in one transaction']);
     expect(summary.edit?.file).toBe('labs/01-transactional-outbox/src/lib/orders.ts');
     expect(summary.edit?.line).toBeGreaterThan(1);
   });
 
-  it('finds the step inside a Lambda error\'s JSON cause (saga steps)', () => {
+  it("finds the step inside a Lambda error's JSON cause (saga steps)", () => {
     const lab4 = labs[3];
-    const summary = summarizeFailure(failed(['NotImplementedError: {"errorType":"NotImplementedError","errorMessage":"Not implemented: lab 4, step 3 — refund the charge, once"}']), lab4, lab4.folder);
+    const summary = summarizeFailure(
+      failed(['NotImplementedError: {"errorType":"NotImplementedError","errorMessage":"Not implemented: lab 4, step 3 — refund the charge, once"}']),
+      lab4,
+      lab4.folder,
+    );
 
     expect(summary.problem).toEqual(['Not implemented: lab 4, step 3 — refund the charge, once']);
     expect(summary.edit?.file).toBe('labs/04-saga-compensation/src/lib/payments.ts');
@@ -43,7 +53,7 @@ describe('the first failure, summarised', () => {
     expect(summary.checkedAt).toBe(`${lab1.test}:128`);
   });
 
-  it('points at the learner\'s own code when the stack passes through it', () => {
+  it("points at the learner's own code when the stack passes through it", () => {
     const file = `${REPO_ROOT}/${lab1.folder}/src/lib/money.ts`;
     const summary = summarizeFailure(failed([`TypeError: x is not a function\n    at toCents (${file}:20:5)`]), lab1, lab1.folder);
 
@@ -68,9 +78,14 @@ describe('a failure raised in a file the learner does not edit', () => {
       `    at Object.<anonymous> (${REPO_ROOT}/${lab2.test}:300:5)`,
     ].join('\n');
 
-  it('points at the learner\'s calling line and its step, names where it was raised, and says why the step matters', () => {
+  it("points at the learner's calling line and its step, names where it was raised, and says why the step matters", () => {
     // The test sits in step 3's group, but the stack runs through step 4's TODO region: step 4 is at fault.
-    const requirement: Requirement = { groups: ['Step 3 · the relay handles a batch record by record'], title: 'reports only the records that fail', passed: false, failure: { messages: [stack(relay, step4Line())], assertion: false } };
+    const requirement: Requirement = {
+      groups: ['Step 3 · the relay handles a batch record by record'],
+      title: 'reports only the records that fail',
+      passed: false,
+      failure: { messages: [stack(relay, step4Line())], assertion: false },
+    };
 
     const summary = summarizeFailure(requirement, lab2, lab2.folder);
 
@@ -81,8 +96,13 @@ describe('a failure raised in a file the learner does not edit', () => {
     expect(summary.checkedAt).toBe(`${lab2.test}:300`);
   });
 
-  it('does the same against the solution (--solution), where the edit files are solution/src\'s', () => {
-    const requirement: Requirement = { groups: ['Step 4 · the relay'], title: 'relays', passed: false, failure: { messages: [stack('solution/src/handlers/outbox-relay.ts', 23)], assertion: false } };
+  it("does the same against the solution (--solution), where the edit files are solution/src's", () => {
+    const requirement: Requirement = {
+      groups: ['Step 4 · the relay'],
+      title: 'relays',
+      passed: false,
+      failure: { messages: [stack('solution/src/handlers/outbox-relay.ts', 23)], assertion: false },
+    };
 
     const summary = summarizeFailure(requirement, lab2, 'solution');
 
@@ -91,7 +111,7 @@ describe('a failure raised in a file the learner does not edit', () => {
     expect(summary.raisedIn?.file).toBe('solution/src/lib/saga-input.ts');
   });
 
-  it('with no frame in the learner\'s files, maps the failure to the TODO of the test\'s step', () => {
+  it("with no frame in the learner's files, maps the failure to the TODO of the test's step", () => {
     const messages = ['InvalidInputError: bad\n' + `    at parseSagaInput (${REPO_ROOT}/solution/src/lib/saga-input.ts:27:25)`];
     const requirement: Requirement = { groups: ['Step 4 · the relay'], title: 'relays', passed: false, failure: { messages, assertion: false } };
 
@@ -105,7 +125,10 @@ describe('a failure raised in a file the learner does not edit', () => {
   it('gives the test line even when the stack never reaches the test (an error raised inside a Lambda handler)', () => {
     const title = 'starts one saga per new outbox event, named by its event id';
     const requirement: Requirement = { groups: ['Step 4 · the relay'], title, passed: false, failure: { messages: ['Error: boom'], assertion: false } };
-    const line = readFileSync(path.join(REPO_ROOT, lab2.test), 'utf8').split('\n').findIndex((text) => text.includes(title)) + 1;
+    const line =
+      readFileSync(path.join(REPO_ROOT, lab2.test), 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes(title)) + 1;
 
     expect(line).toBeGreaterThan(0);
     expect(summarizeFailure(requirement, lab2, lab2.folder).checkedAt).toBe(`${lab2.test}:${line}`);

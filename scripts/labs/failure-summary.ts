@@ -59,7 +59,8 @@ export function summarizeFailure(requirement: Requirement, lab: Lab, codeRoot: s
   // The test's own line is the last frame in the test file (earlier ones are its helpers); an error
   // with no such frame (raised in a Lambda handler the test drove) still gets the line of the test.
   const checked = frames.filter((frame) => frame.file === lab.test).at(-1) ?? testLine(lab, requirement.title);
-  const candidates = step === undefined && groupSteps.length > 1 ? groupSteps.flatMap((s) => (steps.has(s) ? [{ ...(steps.get(s) as Location), step: s }] : [])) : [];
+  const candidates =
+    step === undefined && groupSteps.length > 1 ? groupSteps.flatMap((s) => (steps.has(s) ? [{ ...(steps.get(s) as Location), step: s }] : [])) : [];
   const why = step === undefined ? undefined : lab.steps[step - 1]?.why;
   return {
     requirement: requirement.title,
@@ -123,7 +124,8 @@ const singleOrNone = (steps: readonly number[]) => (steps.length === 1 ? steps[0
 /** The step whose TODO region holds this line of an edit file. */
 function stepAt(steps: ReadonlyMap<number, Location>, frame: Frame): number | undefined {
   for (const [step, where] of steps) {
-    if (where.file === frame.file && where.line !== undefined && where.endLine !== undefined && frame.line >= where.line && frame.line <= where.endLine) return step;
+    if (where.file === frame.file && where.line !== undefined && where.endLine !== undefined && frame.line >= where.line && frame.line <= where.endLine)
+      return step;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 // @ts-check
-'use strict';
+
 const { overlaySrc, resolveOverlay } = require('./code-overlay');
 
 /**

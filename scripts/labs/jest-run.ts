@@ -68,6 +68,7 @@ export class JestRunError extends Error {
  */
 export const LAB_JEST_CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'jest-labs');
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal colour codes (ESC [ … m) that the output carries
 const ANSI = /\u001b\[[0-9;]*m/g;
 export const stripAnsi = (text: string) => text.replace(ANSI, '');
 
@@ -120,10 +121,9 @@ export async function runJestProjects(projects: readonly JestProject[], options:
   const store = globalThis as unknown as Record<string, ReportedResult[] | undefined>;
   let reported: ReportedResult[];
   try {
-    await runCLI(
-      { _: [], $0: 'labs', config: JSON.stringify(config), runInBand: maxWorkers === 1, maxWorkers, silent: true, ci: true, watchman: false },
-      [REPO_ROOT],
-    );
+    await runCLI({ _: [], $0: 'labs', config: JSON.stringify(config), runInBand: maxWorkers === 1, maxWorkers, silent: true, ci: true, watchman: false }, [
+      REPO_ROOT,
+    ]);
     reported = store[resultsGlobal] ?? [];
   } catch (error) {
     throw new JestRunError(`jest could not run: ${(error as Error).message}`, { cause: error });

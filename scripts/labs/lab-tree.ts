@@ -83,8 +83,10 @@ export function checkLabTree(lab: Lab): string[] {
   const labFiles: string[] = [];
   for (const file of lab.edit) {
     const relative = file.replace(/^src\//, '');
-    if (!existsSync(path.join(REPO_ROOT, lab.folder, file))) problems.push(`${lab.folder}/${file} is missing (labs.json lists it under "edit" for lab ${lab.id})`);
-    else if (!solutionFiles.includes(relative)) problems.push(`${lab.folder}/${file} has no counterpart solution/${file}: a lab file is a solution file with TODOs`);
+    if (!existsSync(path.join(REPO_ROOT, lab.folder, file)))
+      problems.push(`${lab.folder}/${file} is missing (labs.json lists it under "edit" for lab ${lab.id})`);
+    else if (!solutionFiles.includes(relative))
+      problems.push(`${lab.folder}/${file} has no counterpart solution/${file}: a lab file is a solution file with TODOs`);
     else labFiles.push(relative);
   }
   for (const file of carriedFiles(lab)) {
@@ -102,15 +104,22 @@ export function checkLabTree(lab: Lab): string[] {
       const regions = parseTodoRegions(starter, name);
       if (regions.length > 0) filesWithTodos.add(`src/${relative}`);
       for (const region of regions) {
-        if (region.lab !== lab.id) problems.push(`${name}:${region.startLine}: a TODO of lab ${region.lab} in lab ${lab.id} (a starter holds only its own lab's TODOs; earlier labs are finished)`);
+        if (region.lab !== lab.id)
+          problems.push(
+            `${name}:${region.startLine}: a TODO of lab ${region.lab} in lab ${lab.id} (a starter holds only its own lab's TODOs; earlier labs are finished)`,
+          );
         regionsByStep.set(region.step, [...(regionsByStep.get(region.step) ?? []), region]);
       }
       solutionSnippets(starter, read(path.join(solutionSrc(), relative)), name);
     } catch (error) {
-      problems.push(error instanceof StarterDriftError ? `${error.message}\n    Carry the solution's change into the lab files: ${SYNC_COMMAND}` : (error as Error).message);
+      problems.push(
+        error instanceof StarterDriftError ? `${error.message}\n    Carry the solution's change into the lab files: ${SYNC_COMMAND}` : (error as Error).message,
+      );
     }
   }
-  for (const file of lab.edit) if (labFiles.includes(file.replace(/^src\//, '')) && !filesWithTodos.has(file)) problems.push(`labs.json lists ${file} for lab ${lab.id}, but it holds no TODO`);
+  for (const file of lab.edit)
+    if (labFiles.includes(file.replace(/^src\//, '')) && !filesWithTodos.has(file))
+      problems.push(`labs.json lists ${file} for lab ${lab.id}, but it holds no TODO`);
 
   const steps = [...regionsByStep.keys()].sort((a, b) => a - b);
   if (steps.length === 0) problems.push(`${lab.folder}/src has no TODO: the starter would pass its own tests`);
@@ -118,7 +127,8 @@ export function checkLabTree(lab: Lab): string[] {
     if (step !== i + 1) problems.push(`lab ${lab.id}'s steps must be numbered 1..${steps.length} without gaps, found ${steps.join(', ')}`);
     for (const region of regionsByStep.get(step) ?? []) {
       for (const earlier of region.after) {
-        if (earlier >= step || !regionsByStep.has(earlier)) problems.push(`lab ${lab.id}, step ${step} says "after step ${earlier}", which is not an earlier step`);
+        if (earlier >= step || !regionsByStep.has(earlier))
+          problems.push(`lab ${lab.id}, step ${step} says "after step ${earlier}", which is not an earlier step`);
       }
     }
   });

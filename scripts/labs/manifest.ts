@@ -103,9 +103,12 @@ function checkSteps(raw: unknown, at: string, edit: readonly string[]): LabStep[
   return raw.map((step: unknown, i) => {
     const where = `${at}.steps[${i}] (step ${i + 1})`;
     const { file, why, names = [] } = (typeof step === 'object' && step !== null ? step : {}) as Record<string, unknown>;
-    if (typeof file !== 'string' || !edit.includes(file)) throw new ManifestError(`${where}.file must be one of the lab's edit files (${edit.join(', ')}), got ${JSON.stringify(file)}`);
-    if (typeof why !== 'string' || why.trim() === '') throw new ManifestError(`${where}.why must be one sentence on what breaks in production when the step is wrong`);
-    if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || !/^\w+$/.test(name))) throw new ManifestError(`${where}.names must be an array of single words`);
+    if (typeof file !== 'string' || !edit.includes(file))
+      throw new ManifestError(`${where}.file must be one of the lab's edit files (${edit.join(', ')}), got ${JSON.stringify(file)}`);
+    if (typeof why !== 'string' || why.trim() === '')
+      throw new ManifestError(`${where}.why must be one sentence on what breaks in production when the step is wrong`);
+    if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || !/^\w+$/.test(name)))
+      throw new ManifestError(`${where}.names must be an array of single words`);
     return { file, why, names: names as string[] };
   });
 }

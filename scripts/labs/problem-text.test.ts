@@ -9,7 +9,8 @@ describe('the problem shown for a failed requirement', () => {
   });
 
   it('shows a negated or multi-argument matcher by its expected and received lines', () => {
-    const message = 'Error: expect(received).not.toHaveProperty(path)\n\nExpected path: not "publishedAt"\n\nReceived value: "2030-01-01"\n    at x (/x.ts:1:1)';
+    const message =
+      'Error: expect(received).not.toHaveProperty(path)\n\nExpected path: not "publishedAt"\n\nReceived value: "2030-01-01"\n    at x (/x.ts:1:1)';
 
     expect(readableProblem(message)).toEqual(['Expected path: not "publishedAt"', 'Received value: "2030-01-01"']);
   });
@@ -32,7 +33,9 @@ describe('the problem shown for a failed requirement', () => {
   });
 
   it('keeps an error that is not an assertion as its name and message', () => {
-    expect(readableProblem('ConditionalCheckFailedException: The conditional request failed\n    at x (/x.ts:1:1)')).toEqual(['ConditionalCheckFailedException: The conditional request failed']);
+    expect(readableProblem('ConditionalCheckFailedException: The conditional request failed\n    at x (/x.ts:1:1)')).toEqual([
+      'ConditionalCheckFailedException: The conditional request failed',
+    ]);
     expect(readableProblem('Error: the saga did not finish within 5000 ms')).toEqual(['the saga did not finish within 5000 ms']);
   });
 

@@ -34,7 +34,10 @@ function read(): ProgressFile {
 
 export function labProgress(labId: number): LabProgress {
   const stored = read().labs[String(labId)];
-  return { hintsShown: Number.isSafeInteger(stored?.hintsShown) ? Math.max(0, stored.hintsShown) : 0, ...(stored?.completedAt ? { completedAt: stored.completedAt } : {}) };
+  return {
+    hintsShown: Number.isSafeInteger(stored?.hintsShown) ? Math.max(0, stored.hintsShown) : 0,
+    ...(stored?.completedAt ? { completedAt: stored.completedAt } : {}),
+  };
 }
 
 export function updateLabProgress(labId: number, change: (current: LabProgress) => LabProgress): LabProgress {

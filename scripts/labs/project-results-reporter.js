@@ -25,7 +25,8 @@ class ProjectResultsReporter {
    */
   onTestResult(test, result) {
     const store = /** @type {Record<string, Array<{ project?: string, result: unknown }>>} */ (/** @type {unknown} */ (globalThis));
-    (store[this.resultsGlobal] ??= []).push({ project: test.context.config.displayName?.name, result });
+    store[this.resultsGlobal] ??= [];
+    store[this.resultsGlobal].push({ project: test.context.config.displayName?.name, result });
   }
 
   /**

@@ -7,11 +7,20 @@ import type { TypeErrorAt } from './typecheck-lab';
 const labs = loadLabs();
 const plain = makeStyle(false);
 const passed = (title: string): Requirement => ({ groups: ['Step 1 · x'], title, passed: true });
-const typeError: TypeErrorAt = { file: 'labs/01-transactional-outbox/src/lib/money.ts', line: 24, column: 9, code: 'TS2322', message: "Type 'number' is not assignable to type 'string'." };
+const typeError: TypeErrorAt = {
+  file: 'labs/01-transactional-outbox/src/lib/money.ts',
+  line: 24,
+  column: 9,
+  code: 'TS2322',
+  message: "Type 'number' is not assignable to type 'string'.",
+};
 
 describe('a lab report', () => {
   it('never says complete while the code has a type error, and shows it first with file, line and message', () => {
-    const text = renderLabReport({ lab: labs[0], codeRoot: labs[0].folder, requirements: [passed('a'), passed('b')], hintsShown: 0, typeErrors: [typeError] }, plain);
+    const text = renderLabReport(
+      { lab: labs[0], codeRoot: labs[0].folder, requirements: [passed('a'), passed('b')], hintsShown: 0, typeErrors: [typeError] },
+      plain,
+    );
 
     expect(text).not.toContain('complete');
     expect(text).toContain(`✘ ${COMPILES} (1 type error)`);
@@ -31,7 +40,12 @@ describe('a lab report', () => {
   });
 
   it("shows jest's full messages only with --verbose", () => {
-    const failed: Requirement = { groups: [], title: 'c', passed: false, failure: { messages: ['Error: expect(received).toBe(expected)\n\nExpected: 1\nReceived: 2'], assertion: true } };
+    const failed: Requirement = {
+      groups: [],
+      title: 'c',
+      passed: false,
+      failure: { messages: ['Error: expect(received).toBe(expected)\n\nExpected: 1\nReceived: 2'], assertion: true },
+    };
     const report = { lab: labs[0], codeRoot: labs[0].folder, requirements: [failed], hintsShown: 0, typeErrors: [] };
 
     expect(renderLabReport(report, plain)).not.toContain('expect(received)');
@@ -75,6 +89,12 @@ describe('check:lab all: the lab a learner is working on', () => {
     expect(text).toContain('Next: npm run check:lab 3 (Lab 3 · Idempotent API, the lab you are working on)');
     expect(text).toContain('Labs 1 and 2 are not complete yet');
     expect(text).not.toContain('check:lab 1 (');
-    expect(renderAllLabs([1, 2, 3, 4].map((id) => row(id, 'done')), 'your code', plain)).toContain('✔ Every lab is complete.');
+    expect(
+      renderAllLabs(
+        [1, 2, 3, 4].map((id) => row(id, 'done')),
+        'your code',
+        plain,
+      ),
+    ).toContain('✔ Every lab is complete.');
   });
 });

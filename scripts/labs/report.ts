@@ -60,7 +60,9 @@ const SHOWN_TYPE_ERRORS = 5;
 
 /** Every requirement counts, and so does compiling. */
 export function isLabDone(report: Pick<LabReport, 'requirements' | 'typeErrors' | 'loadError'>): boolean {
-  return (report.typeErrors ?? []).length === 0 && report.loadError === undefined && report.requirements.length > 0 && report.requirements.every((r) => r.passed);
+  return (
+    (report.typeErrors ?? []).length === 0 && report.loadError === undefined && report.requirements.length > 0 && report.requirements.every((r) => r.passed)
+  );
 }
 
 export function renderLabReport(report: LabReport, s: Style): string {
@@ -69,13 +71,17 @@ export function renderLabReport(report: LabReport, s: Style): string {
   const out: string[] = [];
   out.push(s.bold(`Lab ${lab.id} · ${lab.title}`) + s.dim(` (about ${lab.minutes} minutes)${againstSolution ? ', checked against solution/' : ''}`));
   out.push(s.dim(lab.goal));
-  out.push(s.dim(`Guide: ${lab.folder}/README.md   Code: ${againstSolution ? `${SOLUTION_FOLDER}/src` : `${report.codeRoot}/src over ${SOLUTION_FOLDER}/src`}`));
+  out.push(
+    s.dim(`Guide: ${lab.folder}/README.md   Code: ${againstSolution ? `${SOLUTION_FOLDER}/src` : `${report.codeRoot}/src over ${SOLUTION_FOLDER}/src`}`),
+  );
   if (report.carried?.length) out.push(s.dim(`Your earlier labs' code in use: ${report.carried.map((file) => `${report.codeRoot}/${file}`).join(', ')}`));
   out.push('');
 
   const typeErrors = report.typeErrors ?? [];
   out.push('Type check');
-  out.push(`  ${typeErrors.length === 0 ? s.ok(PASS) : s.bad(FAIL)} ${COMPILES}${typeErrors.length > 0 ? ` (${typeErrors.length} type error${typeErrors.length === 1 ? '' : 's'})` : ''}`);
+  out.push(
+    `  ${typeErrors.length === 0 ? s.ok(PASS) : s.bad(FAIL)} ${COMPILES}${typeErrors.length > 0 ? ` (${typeErrors.length} type error${typeErrors.length === 1 ? '' : 's'})` : ''}`,
+  );
   out.push('');
 
   if (report.loadError !== undefined) {
@@ -115,7 +121,9 @@ export function renderLabReport(report: LabReport, s: Style): string {
   if (done) {
     out.push(s.ok(`${PASS} Lab ${lab.id} complete.`) + (againstSolution ? ' The solution meets every requirement.' : ' Well done!'));
     if (report.nextLab && !againstSolution) {
-      out.push(`Next: Lab ${report.nextLab.id} · ${report.nextLab.title}: read ${report.nextLab.folder}/README.md, then ${s.bold(checkCommand(report.nextLab))}`);
+      out.push(
+        `Next: Lab ${report.nextLab.id} · ${report.nextLab.title}: read ${report.nextLab.folder}/README.md, then ${s.bold(checkCommand(report.nextLab))}`,
+      );
       out.push(`Keep building on your own code: ${s.bold(`npm run labs:carry -- ${lab.id}`)} (your files then run in lab ${report.nextLab.id})`);
     }
   } else {
@@ -131,11 +139,16 @@ const at = (where: { file: string; line?: number }) => `${where.file}${where.lin
 function typeErrorBlock(report: LabReport, s: Style): string[] {
   const [first, ...others] = report.typeErrors ?? [];
   const out = [s.bold(`Next requirement: ${COMPILES}`)];
-  out.push(`${label('Edit')}${first.file}:${first.line}${report.lab.edit.some((file) => first.file === `${report.codeRoot}/${file}`) ? '' : s.dim(' (not a file you edit: the type error comes from how your code is used here)')}`);
+  out.push(
+    `${label('Edit')}${first.file}:${first.line}${report.lab.edit.some((file) => first.file === `${report.codeRoot}/${file}`) ? '' : s.dim(' (not a file you edit: the type error comes from how your code is used here)')}`,
+  );
   out.push(`${label('Problem')}${s.bad(`${first.code}: ${first.message}`)}`);
   const shown = others.slice(0, SHOWN_TYPE_ERRORS - 1);
-  shown.forEach((error) => out.push(`${label('')}${error.file}:${error.line} ${error.code}: ${error.message}`));
-  if (others.length > shown.length) out.push(`${label('')}… and ${others.length - shown.length} more: ${s.bold(`npx tsc -p ${report.codeRoot === SOLUTION_FOLDER ? '.' : report.codeRoot}`)} lists them all`);
+  for (const error of shown) out.push(`${label('')}${error.file}:${error.line} ${error.code}: ${error.message}`);
+  if (others.length > shown.length)
+    out.push(
+      `${label('')}… and ${others.length - shown.length} more: ${s.bold(`npx tsc -p ${report.codeRoot === SOLUTION_FOLDER ? '.' : report.codeRoot}`)} lists them all`,
+    );
   out.push(...wrap(COMPILES_WHY, 88).map((line, i) => `${label(i === 0 ? 'Why' : '')}${line}`));
   return out;
 }
@@ -147,13 +160,12 @@ function failureBlock(failure: FailureSummary, report: LabReport, s: Style): str
   else if (failure.candidates) {
     out.push(`${label('Edit')}one of these: the requirement runs steps ${failure.candidates[0].step} to ${failure.candidates.at(-1)?.step} together`);
     for (const c of failure.candidates) out.push(`${label('')}${at(c)} (step ${c.step})`);
-  }
-  else out.push(`${label('Edit')}${report.lab.edit.map((file) => `${report.codeRoot}/${file}`).join(', ')}`);
+  } else out.push(`${label('Edit')}${report.lab.edit.map((file) => `${report.codeRoot}/${file}`).join(', ')}`);
   if (failure.raisedIn) {
     const cause = stepName ? `the fault is in what ${stepName}'s code (Edit) passed to it or did before` : 'the fault is in the code of yours that calls it';
     out.push(`${label('Raised in')}${at(failure.raisedIn)}, code you do not edit: ${cause}`);
   }
-  failure.problem.forEach((line, i) => out.push(`${label(i === 0 ? 'Problem' : '')}${i === 0 ? s.bad(line) : line}`));
+  for (const [i, line] of failure.problem.entries()) out.push(`${label(i === 0 ? 'Problem' : '')}${i === 0 ? s.bad(line) : line}`);
   if (failure.why) out.push(...wrap(failure.why, 88).map((line, i) => `${label(i === 0 ? 'Why' : '')}${line}`));
   if (failure.checkedAt) out.push(s.dim(`${label('Test')}${failure.checkedAt}`));
   return out;
@@ -221,7 +233,9 @@ export function renderAllLabs(rows: readonly LabRow[], codeRootLabel: string, s:
               ? 'started'
               : '';
     const count = `${String(row.met).padStart(2)}/${String(row.total).padEnd(2)}`;
-    out.push(`  ${String(row.lab.id).padEnd(3)}  ${row.lab.title.padEnd(titleWidth)}  ${String(row.lab.minutes).padStart(7)}  ${progressBar(row.met, row.total, 12)} ${count}  ${state}`.trimEnd());
+    out.push(
+      `  ${String(row.lab.id).padEnd(3)}  ${row.lab.title.padEnd(titleWidth)}  ${String(row.lab.minutes).padStart(7)}  ${progressBar(row.met, row.total, 12)} ${count}  ${state}`.trimEnd(),
+    );
   }
   out.push('');
   const next = currentLab(rows);
@@ -234,7 +248,11 @@ export function renderAllLabs(rows: readonly LabRow[], codeRootLabel: string, s:
   if (skipped.length > 0) {
     const ids = skipped.map((row) => row.lab.id);
     const names = ids.length === 1 ? `Lab ${ids[0]} is` : `Labs ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)} are`;
-    out.push(s.dim(`${names} not complete yet: lab ${next.lab.id} runs over their finished code (${SOLUTION_FOLDER}/src), so come back to ${ids.length === 1 ? 'it' : 'them'} any time.`));
+    out.push(
+      s.dim(
+        `${names} not complete yet: lab ${next.lab.id} runs over their finished code (${SOLUTION_FOLDER}/src), so come back to ${ids.length === 1 ? 'it' : 'them'} any time.`,
+      ),
+    );
   }
   return out.join('\n');
 }
@@ -264,7 +282,11 @@ export function renderHints(lab: Lab, shown: number, s: Style): string {
     out.push(...wrap(hint, 88).map((line) => `  ${i + 1 === shown ? line : s.dim(line)}`));
     out.push('');
   });
-  out.push(shown < lab.hints.length ? `Run ${s.bold(checkCommand(lab, '--hint'))} again for hint ${shown + 1}.` : `That was the last hint. The finished code is under ${SOLUTION_FOLDER}/src, same paths.`);
+  out.push(
+    shown < lab.hints.length
+      ? `Run ${s.bold(checkCommand(lab, '--hint'))} again for hint ${shown + 1}.`
+      : `That was the last hint. The finished code is under ${SOLUTION_FOLDER}/src, same paths.`,
+  );
   out.push(`Check your code: ${s.bold(checkCommand(lab))}`);
   return out.join('\n');
 }

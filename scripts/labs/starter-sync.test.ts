@@ -49,11 +49,22 @@ describe('labs:sync (one lab file)', () => {
   });
 
   it('carries a change outside the TODO regions and keeps each TODO and the starter-only import', () => {
-    const change = (text: string) => edit(edit(text, "import { a } from './a';", "import { a } from './a';\nimport { b } from './b';"), '}\n\nexport function two', '}\n\n/** Twice a. */\nexport function two');
+    const change = (text: string) =>
+      edit(
+        edit(text, "import { a } from './a';", "import { a } from './a';\nimport { b } from './b';"),
+        '}\n\nexport function two',
+        '}\n\n/** Twice a. */\nexport function two',
+      );
     const changed = change(solution);
     const synced = syncStarter(starter, changed, 'x.ts');
     // The starter-only import stays right after the line it followed.
-    expect(synced).toBe(edit(change(starter), "import { b } from './b';\nimport { NotImplementedError } from './not-implemented'; // lab starter only", "import { NotImplementedError } from './not-implemented'; // lab starter only\nimport { b } from './b';"));
+    expect(synced).toBe(
+      edit(
+        change(starter),
+        "import { b } from './b';\nimport { NotImplementedError } from './not-implemented'; // lab starter only",
+        "import { NotImplementedError } from './not-implemented'; // lab starter only\nimport { b } from './b';",
+      ),
+    );
     expect(solutionSnippets(synced, changed, 'x.ts')).toEqual(['  if (a > 0) {\n    return a + 1;\n  }\n', '  const x = a * 2;\n  return x;\n']);
   });
 

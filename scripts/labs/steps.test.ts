@@ -28,7 +28,7 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %i: labs.json step
     });
   });
 
-  it("names only existing steps in its tests' headings (\"Step N · ...\", \"Steps 1–4 together · ...\")", () => {
+  it('names only existing steps in its tests\' headings ("Step N · ...", "Steps 1–4 together · ...")', () => {
     const headings = [...read(lab.test).matchAll(/describe\(\s*['"`](Steps? [^'"`]+)['"`]/g)].map((m) => m[1]);
 
     expect(headings.length).toBeGreaterThan(0);

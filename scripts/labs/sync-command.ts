@@ -31,7 +31,13 @@ export function syncLabs(log: (line: string) => void = console.log): boolean {
       }
     }
   }
-  log(ok ? (changed === 0 ? 'Every lab file is in step with solution/src.' : `${changed} lab file(s) updated: review them with git diff.`) : 'Some lab files need a hand edit (see above).');
+  log(
+    ok
+      ? changed === 0
+        ? 'Every lab file is in step with solution/src.'
+        : `${changed} lab file(s) updated: review them with git diff.`
+      : 'Some lab files need a hand edit (see above).',
+  );
   return ok;
 }
 

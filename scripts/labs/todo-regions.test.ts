@@ -47,7 +47,7 @@ describe('TODO regions', () => {
     expect(parseTodoRegions(text, 'x.ts')[0].after).toEqual([1, 2, 3]);
   });
 
-  it('takes each region\'s solution from the solution file, ignoring starter-only lines', () => {
+  it("takes each region's solution from the solution file, ignoring starter-only lines", () => {
     expect(solutionSnippets(starter, solution, 'x.ts')).toEqual(['  return a + 1;\n', '  const x = a * 2;\n  return x;\n']);
   });
 
@@ -66,9 +66,21 @@ describe('TODO regions', () => {
 
   it.each([
     ['a TODO that is never closed', "// TODO lab 1, step 1: x\nthrow new NotImplementedError('lab 1, step 1 — x');\n", /never closed/],
-    ['an END TODO for another step', "// TODO lab 1, step 1: x\nthrow new NotImplementedError('lab 1, step 1 — x');\n// END TODO lab 1, step 2\n", /closes the TODO for lab 1, step 1/],
-    ['a TODO that does not throw NotImplementedError', '// TODO lab 1, step 1: x\nreturn 1;\n// END TODO lab 1, step 1\n', /must throw new NotImplementedError/],
-    ['a NotImplementedError naming another step', "// TODO lab 1, step 1: x\nthrow new NotImplementedError('lab 1, step 2 — x');\n// END TODO lab 1, step 1\n", /names lab 1, step 2/],
+    [
+      'an END TODO for another step',
+      "// TODO lab 1, step 1: x\nthrow new NotImplementedError('lab 1, step 1 — x');\n// END TODO lab 1, step 2\n",
+      /closes the TODO for lab 1, step 1/,
+    ],
+    [
+      'a TODO that does not throw NotImplementedError',
+      '// TODO lab 1, step 1: x\nreturn 1;\n// END TODO lab 1, step 1\n',
+      /must throw new NotImplementedError/,
+    ],
+    [
+      'a NotImplementedError naming another step',
+      "// TODO lab 1, step 1: x\nthrow new NotImplementedError('lab 1, step 2 — x');\n// END TODO lab 1, step 1\n",
+      /names lab 1, step 2/,
+    ],
     ['a free-form TODO comment', '// TODO: fix this\n', /must read "\/\/ TODO lab N, step M/],
   ])('rejects %s', (_, text, message) => {
     expect(() => parseTodoRegions(text, 'x.ts')).toThrow(TodoMarkerError);

@@ -57,7 +57,10 @@ function linesOf(text: string): string[] {
 function parseAfter(text: string | undefined, file: string, line: number): number[] {
   if (text === undefined) return [];
   const steps: number[] = [];
-  for (const part of text.split(/,|\band\b/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/,|\band\b/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const range = part.match(/^(\d+)\s*-\s*(\d+)$/);
     if (range) {
       for (let s = Number(range[1]); s <= Number(range[2]); s++) steps.push(s);
@@ -79,7 +82,12 @@ export function parseTodoRegions(text: string, file: string): TodoRegion[] {
     const begin = line.match(BEGIN);
     const end = line.match(END);
     if (begin) {
-      if (open) throw new TodoMarkerError(file, lineNo, `TODO inside the TODO opened at line ${open.startLine}; close it first with "// END TODO lab ${open.lab}, step ${open.step}"`);
+      if (open)
+        throw new TodoMarkerError(
+          file,
+          lineNo,
+          `TODO inside the TODO opened at line ${open.startLine}; close it first with "// END TODO lab ${open.lab}, step ${open.step}"`,
+        );
       open = { lab: Number(begin[1]), step: Number(begin[2]), after: parseAfter(begin[3], file, lineNo), title: begin[4], startLine: lineNo, throws: false };
     } else if (end) {
       if (!open) throw new TodoMarkerError(file, lineNo, 'END TODO without a TODO');
@@ -87,7 +95,11 @@ export function parseTodoRegions(text: string, file: string): TodoRegion[] {
         throw new TodoMarkerError(file, lineNo, `END TODO lab ${end[1]}, step ${end[2]} closes the TODO for lab ${open.lab}, step ${open.step}`);
       }
       if (!open.throws) {
-        throw new TodoMarkerError(file, open.startLine, `the TODO must throw new NotImplementedError('lab ${open.lab}, step ${open.step} — ...') so it fails clearly at run time`);
+        throw new TodoMarkerError(
+          file,
+          open.startLine,
+          `the TODO must throw new NotImplementedError('lab ${open.lab}, step ${open.step} — ...') so it fails clearly at run time`,
+        );
       }
       regions.push({ lab: open.lab, step: open.step, after: open.after, title: open.title, startLine: open.startLine, endLine: lineNo });
       open = undefined;
@@ -95,7 +107,11 @@ export function parseTodoRegions(text: string, file: string): TodoRegion[] {
       const thrown = line.match(NOT_IMPLEMENTED);
       if (thrown) {
         if (Number(thrown[1]) !== open.lab || Number(thrown[2]) !== open.step) {
-          throw new TodoMarkerError(file, lineNo, `NotImplementedError names lab ${thrown[1]}, step ${thrown[2]} inside the TODO for lab ${open.lab}, step ${open.step}`);
+          throw new TodoMarkerError(
+            file,
+            lineNo,
+            `NotImplementedError names lab ${thrown[1]}, step ${thrown[2]} inside the TODO for lab ${open.lab}, step ${open.step}`,
+          );
         }
         open.throws = true;
       }
@@ -103,7 +119,12 @@ export function parseTodoRegions(text: string, file: string): TodoRegion[] {
       throw new TodoMarkerError(file, lineNo, 'a TODO comment must read "// TODO lab N, step M: what to do" and be closed by "// END TODO lab N, step M"');
     }
   });
-  if (open) throw new TodoMarkerError(file, open.startLine, `TODO lab ${open.lab}, step ${open.step} is never closed by "// END TODO lab ${open.lab}, step ${open.step}"`);
+  if (open)
+    throw new TodoMarkerError(
+      file,
+      open.startLine,
+      `TODO lab ${open.lab}, step ${open.step} is never closed by "// END TODO lab ${open.lab}, step ${open.step}"`,
+    );
   return regions;
 }
 
@@ -145,7 +166,8 @@ export function solutionSnippets(starter: string, solution: string, file: string
     if (fixed[0] !== solution) throw new StarterDriftError(file, `has no TODO but differs from the solution (${firstDifference(fixed[0], solution)})`);
     return [];
   }
-  if (!solution.startsWith(fixed[0])) throw new StarterDriftError(file, `differs from the solution before its first TODO (${firstDifference(fixed[0], solution)})`);
+  if (!solution.startsWith(fixed[0]))
+    throw new StarterDriftError(file, `differs from the solution before its first TODO (${firstDifference(fixed[0], solution)})`);
   const snippets: string[] = [];
   let position = fixed[0].length;
   for (let i = 1; i < fixed.length; i++) {

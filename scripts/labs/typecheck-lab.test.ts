@@ -39,7 +39,14 @@ describe('the type check of the code check:lab checks', () => {
 
     const errors = await typecheckLab(lab1, codeRoot);
 
-    expect(errors).toContainEqual(expect.objectContaining({ file: `${codeRoot}/src/lib/money.ts`, line: 3, code: 'TS2322', message: expect.stringContaining("Type 'string' is not assignable") }));
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        file: `${codeRoot}/src/lib/money.ts`,
+        line: 3,
+        code: 'TS2322',
+        message: expect.stringContaining("Type 'string' is not assignable"),
+      }),
+    );
   }, 60_000);
 
   it("reads tsc's plain output, joining a message's follow-up lines", () => {
@@ -56,7 +63,8 @@ describe('the type check of the code check:lab checks', () => {
         line: 10,
         column: 1,
         code: 'TS2345',
-        message: "Argument of type '{}' is not assignable to parameter of type 'Order'. Property 'orderId' is missing in type '{}' but required in type 'Order'.",
+        message:
+          "Argument of type '{}' is not assignable to parameter of type 'Order'. Property 'orderId' is missing in type '{}' but required in type 'Order'.",
       },
     ]);
   });

@@ -15,7 +15,9 @@ export function typecheckLabs(labs: readonly Lab[] = loadLabs()): string[] {
   const problems: string[] = [];
   for (const lab of labs) {
     if (!existsSync(path.join(REPO_ROOT, lab.folder, 'tsconfig.json'))) {
-      problems.push(`${lab.folder}/tsconfig.json is missing: it holds only { "extends": "../tsconfig.lab.json" }, so editors and tsc resolve the lab's imports`);
+      problems.push(
+        `${lab.folder}/tsconfig.json is missing: it holds only { "extends": "../tsconfig.lab.json" }, so editors and tsc resolve the lab's imports`,
+      );
       continue;
     }
     const result = spawnSync(tsc, ['-p', lab.folder], { cwd: REPO_ROOT, encoding: 'utf8' });

@@ -153,7 +153,12 @@ describe('check:lab --watch re-runs', () => {
     };
     const stop = new AbortController();
     let seen = 0;
-    const loop = rerunOnSave([path.join(root, 'src')], run, { debounceMs: 30, afterRun: () => (finished += 1), onSave: () => (seen += 1), signal: stop.signal });
+    const loop = rerunOnSave([path.join(root, 'src')], run, {
+      debounceMs: 30,
+      afterRun: () => (finished += 1),
+      onSave: () => (seen += 1),
+      signal: stop.signal,
+    });
     const until = (what: string, check: () => boolean) => pollUntil(check, { timeoutMs: 5000, intervalMs: 10, description: what });
     await until('the first run', () => finished === 1);
 

@@ -1,4 +1,4 @@
-import { type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
+import { type Dirent, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -51,7 +51,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.serverless', '.esbuil
 function foldersUnder(root: string): string[] {
   const found: string[] = [];
   const visit = (folder: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(folder, { withFileTypes: true });
     } catch {

@@ -40,7 +40,8 @@ function grouped(pairs: Iterable<readonly [string, string]>): { single: Record<s
   for (const [name, value] of pairs) {
     any = true;
     single[name] = value; // the last value wins, as in API Gateway's single-value maps
-    (multi[name] ??= []).push(value);
+    multi[name] ??= [];
+    multi[name].push(value);
   }
   return any ? { single, multi } : null;
 }
@@ -55,7 +56,7 @@ function headerPairs(rawHeaders: readonly string[]): Array<readonly [string, str
 export function toProxyEvent(request: HttpRequestInfo, context: ProxyEventContext): APIGatewayProxyEvent {
   const headers = grouped(headerPairs(request.rawHeaders));
   const query = grouped(request.query.entries());
-  const userAgent = headers ? Object.entries(headers.single).find(([name]) => name.toLowerCase() === 'user-agent')?.[1] ?? null : null;
+  const userAgent = headers ? (Object.entries(headers.single).find(([name]) => name.toLowerCase() === 'user-agent')?.[1] ?? null) : null;
   return {
     resource: context.resource,
     path: request.path,

@@ -15,7 +15,11 @@ const routes: Route[] = [
 
 describe('routes from the http events', () => {
   it('binds path parameters and prefers static parts, as API Gateway does', () => {
-    expect(matchRoute(routes, 'GET', '/orders/abc%20d')).toMatchObject({ kind: 'found', route: { functionName: 'getOrder' }, pathParameters: { orderId: 'abc d' } });
+    expect(matchRoute(routes, 'GET', '/orders/abc%20d')).toMatchObject({
+      kind: 'found',
+      route: { functionName: 'getOrder' },
+      pathParameters: { orderId: 'abc d' },
+    });
     expect(matchRoute(routes, 'GET', '/orders/special')).toMatchObject({ kind: 'found', route: { functionName: 'special' }, pathParameters: null });
     expect(matchRoute(routes, 'DELETE', '/files/a/b.txt')).toMatchObject({ kind: 'found', pathParameters: { path: 'a/b.txt' } });
   });
@@ -43,7 +47,11 @@ describe('the local API Gateway server', () => {
         events.push(event);
         if (behaviour === 'throw') throw Object.assign(new Error('boom'), { errorType: 'TypeError', errorMessage: 'boom' });
         if (behaviour === 'malformed') return { body: 'no status code' };
-        return { statusCode: functionName === 'createOrder' ? 201 : 200, headers: { 'content-type': 'application/json', 'x-custom': 'yes' }, body: JSON.stringify({ functionName }) };
+        return {
+          statusCode: functionName === 'createOrder' ? 201 : 200,
+          headers: { 'content-type': 'application/json', 'x-custom': 'yes' },
+          body: JSON.stringify({ functionName }),
+        };
       },
     });
   });
@@ -71,7 +79,13 @@ describe('the local API Gateway server', () => {
       body: null,
       isBase64Encoded: false,
       stageVariables: null,
-      requestContext: { stage: 'test', path: '/test/orders/123', resourcePath: '/orders/{orderId}', httpMethod: 'GET', requestId: response.headers.get('x-amzn-requestid') },
+      requestContext: {
+        stage: 'test',
+        path: '/test/orders/123',
+        resourcePath: '/orders/{orderId}',
+        httpMethod: 'GET',
+        requestId: response.headers.get('x-amzn-requestid'),
+      },
     });
     // Header names arrive with the client's letter case, as API Gateway passes them.
     expect(event.headers['X-Idempotency-Key']).toBe('Key-1');
@@ -116,7 +130,14 @@ describe('the local API Gateway server', () => {
 describe('request bodies over the limit', () => {
   it('are refused with 413 while still arriving, before the upload ends', async () => {
     const logs: ApiRequestLog[] = [];
-    const server = await startApiServer({ routes, stage: 'test', port: 0, maxBodyBytes: 16 * 1024, onRequest: (log) => logs.push(log), invoke: async () => ({ statusCode: 201, body: '{}' }) });
+    const server = await startApiServer({
+      routes,
+      stage: 'test',
+      port: 0,
+      maxBodyBytes: 16 * 1024,
+      onRequest: (log) => logs.push(log),
+      invoke: async () => ({ statusCode: 201, body: '{}' }),
+    });
     try {
       // A body that never ends: only an answer given while reading can arrive.
       const endless = new ReadableStream<Uint8Array>({

@@ -111,7 +111,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     try {
       body = await readBody(request, limit);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return { response: jsonResponse(413, { message: 'Request Too Long' }), log: { gatewayError: `body over ${limit} bytes, refused while reading` } };
+      if (error instanceof BodyTooLargeError)
+        return { response: jsonResponse(413, { message: 'Request Too Long' }), log: { gatewayError: `body over ${limit} bytes, refused while reading` } };
       throw error;
     }
     const match = matchRoute(options.routes, method, url.pathname);
@@ -151,7 +152,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const started = Date.now();
     const requestId = randomUUID();
     handle(request, requestId)
-      .catch((error: Error) => ({ response: jsonResponse(500, { message: 'Internal server error' }), log: { gatewayError: `local API server: ${error.message}` } }))
+      .catch((error: Error) => ({
+        response: jsonResponse(500, { message: 'Internal server error' }),
+        log: { gatewayError: `local API server: ${error.message}` },
+      }))
       .then(({ response: initial, log: initialLog }) => {
         let parts = initial;
         let log = initialLog;

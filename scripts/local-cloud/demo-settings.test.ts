@@ -29,7 +29,9 @@ describe('demo settings as npm start options', () => {
       new UsageError('--payment-decline-above must be an amount in currency units with at most two decimals, e.g. 100 or 99.50, got "12.345"'),
     );
     expect(() => parseStartArgs(['--payment-decline-above', '-5'], NO_ENV)).toThrow(/--payment-decline-above must be an amount/);
-    expect(() => parseStartArgs(['--fault-injection', '{"processPayment":{"rate":2}}'], NO_ENV)).toThrow(/--fault-injection\.processPayment\.rate must be a number from 0 to 1/);
+    expect(() => parseStartArgs(['--fault-injection', '{"processPayment":{"rate":2}}'], NO_ENV)).toThrow(
+      /--fault-injection\.processPayment\.rate must be a number from 0 to 1/,
+    );
     expect(() => parseStartArgs(['--fault-injection', '{not json'], NO_ENV)).toThrow(/--fault-injection must be JSON/);
     expect(() => parseStartArgs(['--fault-injection', 'processPayment=2'], NO_ENV)).toThrow(/--fault-injection must be JSON .* or step\.setting=value pairs/);
   });

@@ -112,7 +112,9 @@ export function activeDemoSettings(current: NodeJS.ProcessEnv, declared: Readonl
   const declaredLimit = declared[DECLINE_VARIABLE];
   const limit = current[DECLINE_VARIABLE];
   if (limit !== undefined && limit !== declaredLimit && /^\d+$/.test(limit.trim())) {
-    active.push(`PAYMENTS DECLINED above ${formatCents(Number(limit))} (serverless.yml: ${declaredLimit && /^\d+$/.test(declaredLimit) ? formatCents(Number(declaredLimit)) : 'unset'})`);
+    active.push(
+      `PAYMENTS DECLINED above ${formatCents(Number(limit))} (serverless.yml: ${declaredLimit && /^\d+$/.test(declaredLimit) ? formatCents(Number(declaredLimit)) : 'unset'})`,
+    );
   }
   return active;
 }

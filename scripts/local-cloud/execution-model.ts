@@ -45,9 +45,7 @@ export class StepFunctionsApiError extends Error {
   }
 }
 
-export interface ExecutionListener {
-  (execution: LocalExecution, event: HistoryEvent): void;
-}
+export type ExecutionListener = (execution: LocalExecution, event: HistoryEvent) => void;
 
 const iso = (date: Date | undefined) => date?.toISOString();
 
@@ -86,4 +84,3 @@ export function toRecord(execution: LocalExecution): ExecutionRecord {
     redriveDate: iso(execution.redriveDate),
   };
 }
-

@@ -23,10 +23,7 @@ describe('Lambda filter patterns, as the local event source mapping applies them
   });
 
   it('needs every key of one pattern (AND) and any one pattern of the list (OR)', () => {
-    const filter = compileFilterPatterns([
-      { eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: ['a', 'b'] } } } },
-      { eventName: ['REMOVE'] },
-    ]);
+    const filter = compileFilterPatterns([{ eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: ['a', 'b'] } } } }, { eventName: ['REMOVE'] }]);
     expect(filter(record('INSERT', { kind: { S: 'b' } }))).toBe(true);
     expect(filter(record('MODIFY', { kind: { S: 'b' } }))).toBe(false);
     expect(filter(record('INSERT', { kind: { S: 'c' } }))).toBe(false);

@@ -37,8 +37,7 @@ export type RecordFilter = (record: unknown) => boolean;
 
 const SUPPORTED = 'value lists, nested keys, prefix, anything-but and exists';
 
-const isScalar = (value: unknown): value is Scalar =>
-  value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+const isScalar = (value: unknown): value is Scalar => value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -95,7 +94,7 @@ function matchesValue(matcher: Matcher, value: unknown, present: boolean): boole
 
 function matchesPattern(pattern: CompiledPattern, node: unknown): boolean {
   return Object.entries(pattern).every(([key, expected]) => {
-    const present = isObject(node) && Object.prototype.hasOwnProperty.call(node, key);
+    const present = isObject(node) && Object.hasOwn(node, key);
     const value = present ? (node as Record<string, unknown>)[key] : undefined;
     if (Array.isArray(expected)) return (expected as readonly Matcher[]).some((matcher) => matchesValue(matcher, value, present));
     return matchesPattern(expected as CompiledPattern, value);

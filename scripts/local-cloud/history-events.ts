@@ -23,7 +23,11 @@ export function toHistoryEvent(event: EventLog, id: number): HistoryEvent {
     case 'ExecutionSucceeded':
       return { ...base, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: json(event.output) } };
     case 'ExecutionFailed':
-      return { ...base, type: 'ExecutionFailed', executionFailedEventDetails: { error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) } };
+      return {
+        ...base,
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) },
+      };
     case 'ExecutionAborted':
       return { ...base, type: 'ExecutionAborted' };
     case 'ExecutionTimeout':
@@ -33,7 +37,11 @@ export function toHistoryEvent(event: EventLog, id: number): HistoryEvent {
     case 'StateExited':
       return { ...base, type: `${event.state.type}StateExited`, stateExitedEventDetails: { name: event.state.name, output: json(event.state.output) } };
     case 'StateFailed':
-      return { ...base, type: 'TaskFailed', taskFailedEventDetails: { resource: event.state.name, error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) } };
+      return {
+        ...base,
+        type: 'TaskFailed',
+        taskFailedEventDetails: { resource: event.state.name, error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : json(event.Cause) },
+      };
     case 'StateRetried':
       return { ...base, type: 'TaskStateRetried', stateRetriedEventDetails: { name: event.state.name, attempt: event.retry.attempt } };
     case 'StateCaught':

@@ -26,7 +26,17 @@ function compensationStep(name: string, resultPath: string, result: unknown, inp
 }
 
 function execution(history: HistoryEvent[]): LocalExecution {
-  return { executionArn: 'arn:x', stateMachineArn: 'arn:m', name: EXECUTION, input: JSON.stringify({ orderId: ORDER }), startDate: at, status: 'RUNNING', redriveCount: 0, history, finished: Promise.resolve() };
+  return {
+    executionArn: 'arn:x',
+    stateMachineArn: 'arn:m',
+    name: EXECUTION,
+    input: JSON.stringify({ orderId: ORDER }),
+    startDate: at,
+    status: 'RUNNING',
+    redriveCount: 0,
+    history,
+    finished: Promise.resolve(),
+  };
 }
 
 function capture(options: Partial<ConstructorParameters<typeof HopLog>[0]> = {}) {
@@ -36,9 +46,15 @@ function capture(options: Partial<ConstructorParameters<typeof HopLog>[0]> = {})
 }
 
 describe('compensation lines say what was undone', () => {
-  it('reads the refund and the returned stock from the compensation steps\' output in the execution history', () => {
+  it("reads the refund and the returned stock from the compensation steps' output in the execution history", () => {
     const refund = compensationStep('RefundPayment', 'refund', { outcome: 'REFUNDED', amountCents: 129999 });
-    const release = compensationStep('ReleaseInventory', 'release', { outcome: 'RELEASED', items: [{ productId: 'laptop', quantity: 1 }, { productId: 'mouse', quantity: 2 }] });
+    const release = compensationStep('ReleaseInventory', 'release', {
+      outcome: 'RELEASED',
+      items: [
+        { productId: 'laptop', quantity: 1 },
+        { productId: 'mouse', quantity: 2 },
+      ],
+    });
     const run = execution([...refund, ...release]);
     const { lines, log } = capture();
     for (const e of run.history) log.saga(run, e);
@@ -60,23 +76,39 @@ describe('compensation lines say what was undone', () => {
 });
 
 describe('the broken-event demo shows its error', () => {
-  it("prints each failed record's error under Powertools' \"see individual errors below\"", () => {
+  it('prints each failed record\'s error under Powertools\' "see individual errors below"', () => {
     const { lines, log } = capture();
-    const record = { eventName: 'INSERT', dynamodb: { SequenceNumber: '21', NewImage: { eventId: { S: 'broken-event-1' }, aggregateId: { S: 'no-such-order' } } } } as any;
-    const errorMessage = 'All records failed processing. See individual errors below.\nrecord 1: InvalidInputError: Invalid step input: orderId: must be a UUID';
+    const record = {
+      eventName: 'INSERT',
+      dynamodb: { SequenceNumber: '21', NewImage: { eventId: { S: 'broken-event-1' }, aggregateId: { S: 'no-such-order' } } },
+    } as any;
+    const errorMessage =
+      'All records failed processing. See individual errors below.\nrecord 1: InvalidInputError: Invalid step input: orderId: must be a UUID';
     log.poller('outboxRelay', { type: 'function-error', batch: [record], error: { errorType: 'FullBatchFailureError', errorMessage } });
 
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/outboxRelay threw FullBatchFailureError: All records failed processing\. See individual errors below\.; the whole batch of 1 failed$/);
-    expect(lines[1]).toMatch(/order no-such-order +  record 1: InvalidInputError: Invalid step input: orderId: must be a UUID$/);
+    expect(lines[0]).toMatch(
+      /outboxRelay threw FullBatchFailureError: All records failed processing\. See individual errors below\.; the whole batch of 1 failed$/,
+    );
+    expect(lines[1]).toMatch(/order no-such-order + {2}record 1: InvalidInputError: Invalid step input: orderId: must be a UUID$/);
     expect(splitRecordErrors('plain message')).toEqual({ headline: 'plain message', recordErrors: [] });
   });
 
   it("gets each record's error from the real relay, run by the local Lambda runtime (Powertools' FullBatchFailureError.recordErrors)", async () => {
     const runtime = new LocalLambdaRuntime(loadServiceConfig({ stage: 'hoplog' }));
-    const broken = { eventName: 'INSERT', eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/local', dynamodb: { SequenceNumber: '21', NewImage: { eventId: { S: 'broken-event-1' }, eventType: { S: 'ORDER_CREATED' }, aggregateId: { S: 'no-such-order' } } } };
+    const broken = {
+      eventName: 'INSERT',
+      eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/local',
+      dynamodb: {
+        SequenceNumber: '21',
+        NewImage: { eventId: { S: 'broken-event-1' }, eventType: { S: 'ORDER_CREATED' }, aggregateId: { S: 'no-such-order' } },
+      },
+    };
 
-    const failure = await runtime.invoke('outboxRelay', { Records: [broken] }).then(() => undefined, (error) => error);
+    const failure = await runtime.invoke('outboxRelay', { Records: [broken] }).then(
+      () => undefined,
+      (error) => error,
+    );
 
     expect(failure).toMatchObject({ errorType: 'FullBatchFailureError' });
     const { headline, recordErrors } = splitRecordErrors(failure.errorMessage);
@@ -88,14 +120,17 @@ describe('the broken-event demo shows its error', () => {
 describe('events put on the bus', () => {
   it('shows OrderCompleted and OrderFailed in one line each, and OrderNeedsAttention loud, naming who found it and why', async () => {
     const bus = 'demo-events-local';
-    expect(describePublished({ EventBusName: bus, Source: 'orders.saga', DetailType: 'OrderCompleted', Detail: { orderId: ORDER, totalCents: 129999 } })).toEqual({
+    expect(
+      describePublished({ EventBusName: bus, Source: 'orders.saga', DetailType: 'OrderCompleted', Detail: { orderId: ORDER, totalCents: 129999 } }),
+    ).toEqual({
       orderId: ORDER,
       message: `OrderCompleted published to ${bus} (total 1,299.99)`,
       loud: false,
     });
-    expect(describePublished({ EventBusName: bus, Source: 'orders.saga', DetailType: 'OrderFailed', Detail: { orderId: ORDER, reason: 'Payment declined' } }).message).toBe(
-      `OrderFailed published to ${bus} (Payment declined)`,
-    );
+    expect(
+      describePublished({ EventBusName: bus, Source: 'orders.saga', DetailType: 'OrderFailed', Detail: { orderId: ORDER, reason: 'Payment declined' } })
+        .message,
+    ).toBe(`OrderFailed published to ${bus} (Payment declined)`);
     const attention = { orderId: ORDER, detectedBy: 'reconciler', attempts: 3, reason: 'still COMPENSATING 15 min after it was created' };
     const { lines, log } = capture({ color: true });
     // From the reconciler's PutEvents the Detail is a JSON string, as on the wire.
@@ -103,24 +138,40 @@ describe('events put on the bus', () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('\u001b[31m‼ OrderNeedsAttention published by the reconciler, visit 3: still COMPENSATING 15 min after it was created. A person must act');
+    expect(lines[0]).toContain(
+      '\u001b[31m‼ OrderNeedsAttention published by the reconciler, visit 3: still COMPENSATING 15 min after it was created. A person must act',
+    );
     expect(lines[0]).toContain(ORDER);
   });
 });
 
 describe('projector mode', () => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal colour codes (ESC [ … m) that the output carries
   const strip = (line: string) => line.replace(/\u001b\[[0-9;]*m/g, '');
 
   it('shows short ids, fits every line in 100 columns, and uses no faint grey or yellow', () => {
     const { lines, log } = capture({ projector: true, color: true });
     const run = execution([]);
     log.saga(run, event('ExecutionStarted', {}));
-    log.saga(run, event('TaskFailed', { taskFailedEventDetails: { resource: 'ProcessPayment', error: 'TransientError', cause: JSON.stringify({ errorType: 'TransientError', errorMessage: `Injected fault: processPayment attempt 1 of the first 2 for order ${ORDER}, then it succeeds` }) } }));
+    log.saga(
+      run,
+      event('TaskFailed', {
+        taskFailedEventDetails: {
+          resource: 'ProcessPayment',
+          error: 'TransientError',
+          cause: JSON.stringify({
+            errorType: 'TransientError',
+            errorMessage: `Injected fault: processPayment attempt 1 of the first 2 for order ${ORDER}, then it succeeds`,
+          }),
+        },
+      }),
+    );
 
     expect(strip(lines[0])).toBe('09:25:01  relay   order 2881ff0e  saga started: execution 8521e0ca');
     expect(lines.length).toBeGreaterThan(2); // the long failure wraps instead of running off the screen
     for (const line of lines) {
       expect([...strip(line)].length).toBeLessThanOrEqual(PROJECTOR_COLUMNS);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal colour codes (ESC [ … m) that the output carries
       expect(line).not.toMatch(/\u001b\[(90|33|1;33)m/);
     }
     expect(lines.join('\n')).not.toContain(ORDER);

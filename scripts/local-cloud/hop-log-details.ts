@@ -108,7 +108,11 @@ export function describePublished(entry: PublishedEvent): PublishedLine {
       return { orderId, message: `‼ OrderNeedsAttention published${by}${visit}${why ? `: ${why}` : ''}. A person must act`, loud: true };
     }
     case 'OrderCompleted':
-      return { orderId, message: `OrderCompleted published to ${bus}${typeof detail.totalCents === 'number' ? ` (total ${formatCents(detail.totalCents)})` : ''}`, loud: false };
+      return {
+        orderId,
+        message: `OrderCompleted published to ${bus}${typeof detail.totalCents === 'number' ? ` (total ${formatCents(detail.totalCents)})` : ''}`,
+        loud: false,
+      };
     case 'OrderFailed':
       return { orderId, message: `OrderFailed published to ${bus}${detail.reason ? ` (${detail.reason})` : ''}`, loud: false };
     default:

@@ -41,13 +41,18 @@ export function describeOutcome(execution: LocalExecution, event: HistoryEvent, 
   // not terminal: a person (or the reconciler) must act, so this line must never read as "done".
   if (execution.error === 'OrderNeedsAttention' || order?.needsAttention || (failedBy && status !== 'FAILED' && status !== 'COMPLETED')) {
     const where = failedBy ? `${failedBy} ran out of retries` : 'a step that must not give up ran out of retries';
-    return { message: `‼ order NEEDS ATTENTION${status ? ` (status ${status})` : ''}: ${where}: ${reason}. It may still be charged or hold stock; the reconciler keeps trying`, tone: 'bad' };
+    return {
+      message: `‼ order NEEDS ATTENTION${status ? ` (status ${status})` : ''}: ${where}: ${reason}. It may still be charged or hold stock; the reconciler keeps trying`,
+      tone: 'bad',
+    };
   }
   if (event.type === 'ExecutionSucceeded') {
     // A business failure SUCCEEDS with outcome FAILED (solution/serverless.yml); a replay with ALREADY_FINISHED.
     if (outcome?.status === 'FAILED') return { message: `✘ order FAILED: ${reason} (compensations ran)`, tone: 'bad' };
     if (outcome?.status === 'ALREADY_FINISHED') return { message: `order already ${status ?? 'finished'}: this run changed nothing`, tone: 'dim' };
-    return status === undefined || status === 'COMPLETED' ? { message: '✔ order COMPLETED', tone: 'good' } : { message: `saga ended; order status ${status}`, tone: 'warn' };
+    return status === undefined || status === 'COMPLETED'
+      ? { message: '✔ order COMPLETED', tone: 'good' }
+      : { message: `saga ended; order status ${status}`, tone: 'warn' };
   }
   return { message: `✘ execution FAILED: ${reason}${status ? `; the order is ${status}` : ''}`, tone: 'bad' };
 }

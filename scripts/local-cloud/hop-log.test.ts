@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiRequestLog } from './api-server';
-import { type HistoryEvent } from './history-events';
+import type { HistoryEvent } from './history-events';
 import { HopLog, describeOutcome } from './hop-log';
 import { KnownOrders } from './known-orders';
 import type { LocalExecution } from './step-functions';
@@ -37,7 +37,10 @@ const failed = (resource: string) => event('TaskFailed', { taskFailedEventDetail
 
 describe('the end of a saga in the hop log', () => {
   it('says "compensations ran" only for a business failure, which the saga ends as SUCCEEDED with outcome FAILED', () => {
-    const compensated = { ...execution([entered('TaskStateEntered', 'MarkOrderFailed'), event('ExecutionSucceeded')], 'SUCCEEDED'), output: '{"outcome":{"status":"FAILED","reason":"card declined"}}' };
+    const compensated = {
+      ...execution([entered('TaskStateEntered', 'MarkOrderFailed'), event('ExecutionSucceeded')], 'SUCCEEDED'),
+      output: '{"outcome":{"status":"FAILED","reason":"card declined"}}',
+    };
     expect(describeOutcome(compensated, compensated.history.at(-1) as HistoryEvent, { status: 'FAILED', failureReason: 'card declined' }).message).toBe(
       '✘ order FAILED: card declined (compensations ran)',
     );
@@ -63,9 +66,14 @@ describe('the end of a saga in the hop log', () => {
     expect(describeOutcome(ended, ended.history[0], { status: 'COMPENSATING', needsAttention: true }).message).toMatch(/^‼ order NEEDS ATTENTION/);
   });
 
-  it("is loud when the saga reached its NeedsAttention Fail state", () => {
-    const flagged = { ...execution([entered('TaskStateEntered', 'FlagNeedsAttention'), entered('FailStateEntered', 'NeedsAttention'), event('ExecutionFailed')]), error: 'OrderNeedsAttention' };
-    expect(describeOutcome(flagged, flagged.history.at(-1) as HistoryEvent, { status: 'PAYMENT_PROCESSED', needsAttention: true }).message).toMatch(/^‼ order NEEDS ATTENTION \(status PAYMENT_PROCESSED\)/);
+  it('is loud when the saga reached its NeedsAttention Fail state', () => {
+    const flagged = {
+      ...execution([entered('TaskStateEntered', 'FlagNeedsAttention'), entered('FailStateEntered', 'NeedsAttention'), event('ExecutionFailed')]),
+      error: 'OrderNeedsAttention',
+    };
+    expect(describeOutcome(flagged, flagged.history.at(-1) as HistoryEvent, { status: 'PAYMENT_PROCESSED', needsAttention: true }).message).toMatch(
+      /^‼ order NEEDS ATTENTION \(status PAYMENT_PROCESSED\)/,
+    );
   });
 });
 

@@ -46,7 +46,6 @@ export interface HopLogOptions {
 export type { OrderView } from './hop-log-outcome';
 export { describeOutcome };
 
-
 /** The order a stream record is about: the outbox event's aggregate id. */
 export function orderIdOfRecord(record: DynamoDBRecord): string | undefined {
   return record.dynamodb?.NewImage?.aggregateId?.S ?? record.dynamodb?.OldImage?.aggregateId?.S;
@@ -131,7 +130,12 @@ export class HopLog {
     const head = `${request.method} ${request.path} → ${request.statusCode}`;
     const tone: Tone = request.statusCode >= 500 ? 'bad' : request.statusCode >= 400 ? 'warn' : 'plain';
     if (request.gatewayError) {
-      this.line('api', orderId, `${head} (${request.statusCode >= 500 ? `${request.functionName ?? 'function'} failed: ` : ''}${shorten(request.gatewayError)})`, tone);
+      this.line(
+        'api',
+        orderId,
+        `${head} (${request.statusCode >= 500 ? `${request.functionName ?? 'function'} failed: ` : ''}${shorten(request.gatewayError)})`,
+        tone,
+      );
       return;
     }
     if (request.method === 'POST' && request.statusCode === 201 && orderId) {
@@ -180,7 +184,11 @@ export class HopLog {
       case 'invoked':
         for (const record of event.batch) {
           const attempt = event.attempt > 1 ? `, attempt ${event.attempt}` : '';
-          this.line('stream', orderIdOfRecord(record), `${record.eventName} of outbox event ${eventIdOfRecord(record)} → ${functionName} (batch of ${event.batch.length}${attempt})`);
+          this.line(
+            'stream',
+            orderIdOfRecord(record),
+            `${record.eventName} of outbox event ${eventIdOfRecord(record)} → ${functionName} (batch of ${event.batch.length}${attempt})`,
+          );
         }
         return;
       case 'succeeded':
@@ -197,12 +205,22 @@ export class HopLog {
         return;
       case 'function-error': {
         const { headline, recordErrors } = splitRecordErrors(event.error.errorMessage);
-        this.line('stream', orderIdOfRecord(event.batch[0]), `${functionName} threw ${event.error.errorType}: ${shorten(headline)}; the whole batch of ${event.batch.length} failed`, 'warn');
+        this.line(
+          'stream',
+          orderIdOfRecord(event.batch[0]),
+          `${functionName} threw ${event.error.errorType}: ${shorten(headline)}; the whole batch of ${event.batch.length} failed`,
+          'warn',
+        );
         for (const recordError of recordErrors) this.line('stream', orderIdOfRecord(event.batch[0]), `  ${shorten(recordError, 400)}`, 'warn');
         return;
       }
       case 'bisected':
-        this.line('stream', undefined, `${functionName}: batch split in two (${event.halves[0].length} + ${event.halves[1].length} records) to isolate the failing record`, 'warn');
+        this.line(
+          'stream',
+          undefined,
+          `${functionName}: batch split in two (${event.halves[0].length} + ${event.halves[1].length} records) to isolate the failing record`,
+          'warn',
+        );
         return;
       case 'retrying':
         this.line(
@@ -263,7 +281,12 @@ export class HopLog {
               : 'caught';
       this.line('saga', orderId, `${details.stateCaughtEventDetails.name}: error caught → ${next} (${meaning})`, 'warn');
     } else if (event.type === 'ExecutionRedriven') {
-      this.line('relay', orderId, `saga re-driven from the start (redrive ${details.executionRedrivenEventDetails?.redriveCount ?? '?'}): every step is idempotent`, 'warn');
+      this.line(
+        'relay',
+        orderId,
+        `saga re-driven from the start (redrive ${details.executionRedrivenEventDetails?.redriveCount ?? '?'}): every step is idempotent`,
+        'warn',
+      );
     } else if (event.type === 'ExecutionSucceeded' || event.type === 'ExecutionFailed') {
       void this.terminal(execution, event, orderId);
     } else if (event.type === 'ExecutionAborted' || event.type === 'ExecutionTimedOut') {
@@ -271,4 +294,3 @@ export class HopLog {
     }
   }
 }
-

@@ -32,14 +32,34 @@ interface Running {
 async function start(args: string[]): Promise<Running> {
   const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort(), dashboard: await freePort() };
   // Every port its own: an npm start already running on this machine holds the defaults (the dashboard's 3001 too).
-  const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb), '--dashboard-port', String(ports.dashboard)], {
-    cwd: REPO_ROOT,
-    env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      TSX_CLI,
+      START,
+      ...args,
+      '--api-port',
+      String(ports.api),
+      '--sfn-port',
+      String(ports.sfn),
+      '--dynamodb-port',
+      String(ports.dynamodb),
+      '--dashboard-port',
+      String(ports.dashboard),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await pollUntil(() => output.includes('Local cloud ready') || child.exitCode !== null, { timeoutMs: 45_000, intervalMs: 100, description: 'npm start to be ready' });
+  await pollUntil(() => output.includes('Local cloud ready') || child.exitCode !== null, {
+    timeoutMs: 45_000,
+    intervalMs: 100,
+    description: 'npm start to be ready',
+  });
   if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
   return { child, api: `http://127.0.0.1:${ports.api}`, output: () => output };
 }
@@ -53,7 +73,11 @@ async function stop(running: Running | undefined): Promise<void> {
 }
 
 const postOrder = (api: string) =>
-  fetch(`${api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-idempotency-key': 'lab-mode-test' }, body: JSON.stringify(ORDER) });
+  fetch(`${api}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-idempotency-key': 'lab-mode-test' },
+    body: JSON.stringify(ORDER),
+  });
 
 describe('npm start -- --lab N', () => {
   let running: Running | undefined;

@@ -34,7 +34,12 @@ beforeEach(() => {
   heard.length = 0;
 });
 
-const entry = (detailType: string, detail: unknown = { orderId: 'o-1' }) => ({ EventBusName: 'orders-bus', Source: 'orders.saga', DetailType: detailType, Detail: JSON.stringify(detail) });
+const entry = (detailType: string, detail: unknown = { orderId: 'o-1' }) => ({
+  EventBusName: 'orders-bus',
+  Source: 'orders.saga',
+  DetailType: detailType,
+  Detail: JSON.stringify(detail),
+});
 
 describe('the local EventBridge endpoint (PutEvents)', () => {
   it('records every entry the SDK puts, answers an event id for each, and tells the observers', async () => {
@@ -48,7 +53,9 @@ describe('the local EventBridge endpoint (PutEvents)', () => {
 
   it('refuses a malformed entry on its own, as EventBridge does, and still puts the others', async () => {
     const result = await client.send(
-      new PutEventsCommand({ Entries: [{ ...entry('OrderFailed'), Detail: 'not json' }, { Source: 'orders.saga', Detail: '{}' } as never, entry('OrderFailed')] }),
+      new PutEventsCommand({
+        Entries: [{ ...entry('OrderFailed'), Detail: 'not json' }, { Source: 'orders.saga', Detail: '{}' } as never, entry('OrderFailed')],
+      }),
     );
 
     expect(result.FailedEntryCount).toBe(2);

@@ -55,7 +55,10 @@ function entryProblem(entry: Record<string, unknown>): string | undefined {
 export function putEvents(body: unknown, record: (entries: readonly PublishedEvent[]) => void): { FailedEntryCount: number; Entries: EntryResult[] } {
   const entries = (body as { Entries?: unknown } | null)?.Entries;
   if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_PUT_EVENTS_ENTRIES) {
-    throw new EventBridgeApiError('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_PUT_EVENTS_ENTRIES}`);
+    throw new EventBridgeApiError(
+      'ValidationException',
+      `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_PUT_EVENTS_ENTRIES}`,
+    );
   }
   const accepted: PublishedEvent[] = [];
   const results: EntryResult[] = entries.map((raw) => {

@@ -60,7 +60,16 @@ describe('the loopback launcher command', () => {
     const { command, args, cwd } = loopbackCommand('/cache/abc', { port: 8123, engineDir: '/engine' });
     expect(command).toBe('java');
     expect(cwd).toBe('/engine');
-    expect(args).toEqual(['-Djava.library.path=DynamoDBLocal_lib', '-cp', `DynamoDBLocal.jar${path.delimiter}/cache/abc`, 'LoopbackDynamoDbLocal', '-port', '8123', '-inMemory', '-sharedDb']);
+    expect(args).toEqual([
+      '-Djava.library.path=DynamoDBLocal_lib',
+      '-cp',
+      `DynamoDBLocal.jar${path.delimiter}/cache/abc`,
+      'LoopbackDynamoDbLocal',
+      '-port',
+      '8123',
+      '-inMemory',
+      '-sharedDb',
+    ]);
   });
 
   it('keeps data in the --persist folder instead of memory', () => {

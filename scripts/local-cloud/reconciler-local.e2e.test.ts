@@ -49,7 +49,11 @@ beforeAll(async () => {
 afterAll(async () => {
   if (cloud) {
     await cloud.stop();
-    const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const dynamodb = new DynamoDBClient({
+      endpoint: cloud.dynamodbEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     await deleteTables(dynamodb, cloud.config);
     dynamodb.destroy();
   }
@@ -69,19 +73,34 @@ describe('the reconciler in npm start', () => {
     const { orderId } = (await response.json()) as { orderId: string };
 
     const fromReconciler = await pollUntil(
-      () => published.find((entry) => entry.DetailType === 'OrderNeedsAttention' && detailOf(entry).orderId === orderId && detailOf(entry).detectedBy === 'reconciler' && detailOf(entry).status === 'COMPENSATING'),
+      () =>
+        published.find(
+          (entry) =>
+            entry.DetailType === 'OrderNeedsAttention' &&
+            detailOf(entry).orderId === orderId &&
+            detailOf(entry).detectedBy === 'reconciler' &&
+            detailOf(entry).status === 'COMPENSATING',
+        ),
       { timeoutMs: 20_000, description: "the reconciler's OrderNeedsAttention for the order stuck COMPENSATING" },
     );
 
     // The orders bus of serverless.yml (${self:service}-events-${sls:stage}), the saga's own bus.
     expect(fromReconciler.EventBusName).toBe(`${cloud.config.service}-events-${cloud.config.stage}`);
-    expect(detailOf(fromReconciler)).toMatchObject({ orderId, customerId: 'customer-stuck', attempts: expect.any(Number), reason: expect.stringContaining('still COMPENSATING') });
+    expect(detailOf(fromReconciler)).toMatchObject({
+      orderId,
+      customerId: 'customer-stuck',
+      attempts: expect.any(Number),
+      reason: expect.stringContaining('still COMPENSATING'),
+    });
     // The same bounded store the saga's own events:putEvents tasks write to.
     expect(cloud.stepFunctions.publishedEvents).toContainEqual(fromReconciler);
-    const line = await pollUntil(() => logLines.find((l) => l.includes(orderId) && l.includes('‼ OrderNeedsAttention published by the reconciler') && l.includes('still COMPENSATING')), {
-      timeoutMs: 5_000,
-      description: 'the hop log line',
-    });
+    const line = await pollUntil(
+      () => logLines.find((l) => l.includes(orderId) && l.includes('‼ OrderNeedsAttention published by the reconciler') && l.includes('still COMPENSATING')),
+      {
+        timeoutMs: 5_000,
+        description: 'the hop log line',
+      },
+    );
     expect(line).toMatch(/events {2}order [0-9a-f-]{36} {2}‼ OrderNeedsAttention published by the reconciler, visit \d+: still COMPENSATING/);
   }, 40_000);
 });

@@ -39,7 +39,10 @@ export function parseScheduleExpression(text: string, where = 'schedule'): Sched
   const cron = trimmed.match(/^cron\((.*)\)$/);
   if (cron) {
     const fields = cron[1].trim().split(/\s+/);
-    if (fields.length !== 6) throw new ScheduleExpressionError(`${where}: cron() takes 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length} in "${trimmed}"`);
+    if (fields.length !== 6)
+      throw new ScheduleExpressionError(
+        `${where}: cron() takes 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length} in "${trimmed}"`,
+      );
     for (const [index, field] of fields.slice(2).entries()) {
       if (field !== '*' && field !== '?') {
         const name = ['day-of-month', 'month', 'day-of-week', 'year'][index];

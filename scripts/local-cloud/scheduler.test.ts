@@ -75,7 +75,9 @@ describe('schedule expressions', () => {
 
   it('reads schedule events from serverless.yml and names the function in errors', () => {
     const config = loadServiceConfig({ file: configWithSchedule('rate(5 minutes)') });
-    expect(config.functions.sweeper.scheduleEvents).toEqual([expect.objectContaining({ enabled: true, expression: expect.objectContaining({ everyMs: 300_000 }) })]);
+    expect(config.functions.sweeper.scheduleEvents).toEqual([
+      expect.objectContaining({ enabled: true, expression: expect.objectContaining({ everyMs: 300_000 }) }),
+    ]);
     expect(() => loadServiceConfig({ file: configWithSchedule('rate(five minutes)') })).toThrow(ServerlessConfigError);
     expect(() => loadServiceConfig({ file: configWithSchedule('rate(five minutes)') })).toThrow(/functions\.sweeper/);
   });

@@ -44,7 +44,9 @@ export interface SchedulerOptions {
 }
 
 export function scheduledFunctions(config: ServiceConfig): ScheduledFunction[] {
-  return Object.values(config.functions).flatMap((fn) => fn.scheduleEvents.filter((schedule) => schedule.enabled).map((schedule) => ({ functionName: fn.name, schedule })));
+  return Object.values(config.functions).flatMap((fn) =>
+    fn.scheduleEvents.filter((schedule) => schedule.enabled).map((schedule) => ({ functionName: fn.name, schedule })),
+  );
 }
 
 export class LocalScheduler {
@@ -75,11 +77,14 @@ export class LocalScheduler {
   private arm(scheduled: ScheduledFunction, fromMs: number): void {
     if (this.stopped) return;
     const due = this.options.intervalMs !== undefined ? fromMs + this.options.intervalMs : nextFireTime(scheduled.schedule.expression, fromMs);
-    const handle = this.timer.setTimeout(() => {
-      this.handles.delete(handle);
-      this.fire(scheduled, due);
-      this.arm(scheduled, Math.max(due, this.timer.now()));
-    }, Math.max(0, due - this.timer.now()));
+    const handle = this.timer.setTimeout(
+      () => {
+        this.handles.delete(handle);
+        this.fire(scheduled, due);
+        this.arm(scheduled, Math.max(due, this.timer.now()));
+      },
+      Math.max(0, due - this.timer.now()),
+    );
     this.handles.add(handle);
   }
 

@@ -191,7 +191,9 @@ function toServiceConfig(raw: Record<string, any>, stage: string, region: string
       handler: fn.handler,
       timeoutSeconds: Number(fn.timeout ?? defaultTimeout),
       environment: { ...providerEnvironment, ...(fn.environment ?? {}) },
-      httpEvents: events.filter((event) => event.http).map((event) => ({ method: String(event.http.method).toUpperCase(), path: `/${String(event.http.path).replace(/^\//, '')}` })),
+      httpEvents: events
+        .filter((event) => event.http)
+        .map((event) => ({ method: String(event.http.method).toUpperCase(), path: `/${String(event.http.path).replace(/^\//, '')}` })),
       streamEvents: events
         .filter((event) => event.stream)
         .map(({ stream }) => ({
@@ -205,7 +207,9 @@ function toServiceConfig(raw: Record<string, any>, stage: string, region: string
           maximumRecordAgeInSeconds: stream.maximumRecordAgeInSeconds,
           onFailureArn: stream.destinations?.onFailure?.arn,
         })),
-      scheduleEvents: events.filter((event) => event.schedule !== undefined).flatMap((event, index) => scheduleEvents(event.schedule, `${file}: functions.${name}.events[schedule ${index + 1}]`)),
+      scheduleEvents: events
+        .filter((event) => event.schedule !== undefined)
+        .flatMap((event, index) => scheduleEvents(event.schedule, `${file}: functions.${name}.events[schedule ${index + 1}]`)),
     };
   }
   const tables = Object.entries(resources)

@@ -110,14 +110,31 @@ function dynamodbEndpointOf(option: string | undefined, env: NodeJS.ProcessEnv):
   try {
     return externalDynamoDbEndpoint(option === undefined ? env : { [ENDPOINT_VARIABLE]: option });
   } catch (error) {
-    if (error instanceof InvalidDynamoDbEndpointError) throw new UsageError(option === undefined ? error.message : error.message.replace(ENDPOINT_VARIABLE, '--dynamodb-endpoint'));
+    if (error instanceof InvalidDynamoDbEndpointError)
+      throw new UsageError(option === undefined ? error.message : error.message.replace(ENDPOINT_VARIABLE, '--dynamodb-endpoint'));
     throw error;
   }
 }
 
 export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): StartArgs {
   const { values, flags } = parseArgs(argv, {
-    values: ['api-port', 'sfn-port', 'dynamodb-port', 'dynamodb-endpoint', 'dashboard-port', 'persist', 'retry-wait-ms', 'schedule-interval-ms', 'drain-ms', 'stage', 'config', 'lab', 'code-root', 'fault-injection', 'payment-decline-above'],
+    values: [
+      'api-port',
+      'sfn-port',
+      'dynamodb-port',
+      'dynamodb-endpoint',
+      'dashboard-port',
+      'persist',
+      'retry-wait-ms',
+      'schedule-interval-ms',
+      'drain-ms',
+      'stage',
+      'config',
+      'lab',
+      'code-root',
+      'fault-injection',
+      'payment-decline-above',
+    ],
     flags: ['real-retry-waits', 'no-dashboard', 'verbose', 'projector', 'help'],
   });
   const args: StartArgs = {
@@ -128,7 +145,8 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     dashboardPort: flags.has('no-dashboard') ? undefined : integer('dashboard-port', values['dashboard-port'], DEFAULT_DASHBOARD_PORT, 1, 65535),
     persistDir: values.persist,
     retryWaitMs: flags.has('real-retry-waits') ? undefined : integer('retry-wait-ms', values['retry-wait-ms'], DEFAULT_RETRY_WAIT_MS, 0, 600_000),
-    scheduleIntervalMs: values['schedule-interval-ms'] === undefined ? undefined : integer('schedule-interval-ms', values['schedule-interval-ms'], 0, 100, 86_400_000),
+    scheduleIntervalMs:
+      values['schedule-interval-ms'] === undefined ? undefined : integer('schedule-interval-ms', values['schedule-interval-ms'], 0, 100, 86_400_000),
     drainMs: integer('drain-ms', values['drain-ms'], DEFAULT_DRAIN_MS, 0, 600_000),
     stage: checkStage(values.stage ?? 'local'),
     configFile: values.config ? path.resolve(values.config) : SERVERLESS_FILE,
@@ -140,9 +158,11 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   };
   const codeRoot = values['code-root'] !== undefined ? path.resolve(values['code-root']) : args.lab?.folder;
   if (codeRoot !== undefined) Object.assign(args, { codeRoot });
-  if (flags.has('real-retry-waits') && values['retry-wait-ms'] !== undefined) throw new UsageError('--retry-wait-ms and --real-retry-waits cannot be used together');
+  if (flags.has('real-retry-waits') && values['retry-wait-ms'] !== undefined)
+    throw new UsageError('--retry-wait-ms and --real-retry-waits cannot be used together');
   if (flags.has('no-dashboard') && values['dashboard-port'] !== undefined) throw new UsageError('--dashboard-port and --no-dashboard cannot be used together');
   const ports = [args.apiPort, args.sfnPort, args.dynamodbPort, ...(args.dashboardPort === undefined ? [] : [args.dashboardPort])];
-  if (new Set(ports).size !== ports.length) throw new UsageError(`--api-port, --sfn-port, --dynamodb-port and --dashboard-port must differ (got ${ports.join(', ')})`);
+  if (new Set(ports).size !== ports.length)
+    throw new UsageError(`--api-port, --sfn-port, --dynamodb-port and --dashboard-port must differ (got ${ports.join(', ')})`);
   return args;
 }

@@ -17,6 +17,7 @@ import { deleteTables } from './tables';
 const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const START = path.join(REPO_ROOT, 'scripts', 'local-cloud', 'start.ts');
 const stage = `pj${process.pid.toString(36)}`.slice(0, 10);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal colour codes (ESC [ … m) that the output carries
 const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 let child: ChildProcess | undefined;
@@ -27,7 +28,11 @@ afterAll(async () => {
     child.kill('SIGINT');
     await new Promise((resolve) => child?.once('close', resolve));
   }
-  const dynamodb = new DynamoDBClient({ endpoint: process.env.SDP_DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const dynamodb = new DynamoDBClient({
+    endpoint: process.env.SDP_DYNAMODB_ENDPOINT,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   await deleteTables(dynamodb, loadServiceConfig({ stage }));
   dynamodb.destroy();
 });
@@ -42,7 +47,11 @@ describe('npm start for a projector', () => {
     });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await pollUntil(() => output.includes('Ctrl-C stops everything'), { timeoutMs: 40_000, intervalMs: 100, description: `npm start to be ready; output so far:\n${output}` });
+    await pollUntil(() => output.includes('Ctrl-C stops everything'), {
+      timeoutMs: 40_000,
+      intervalMs: 100,
+      description: `npm start to be ready; output so far:\n${output}`,
+    });
 
     const response = await fetch(`http://127.0.0.1:${api}/orders`, {
       method: 'POST',

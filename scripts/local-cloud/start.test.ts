@@ -41,7 +41,14 @@ const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
 
 describe('npm start arguments', () => {
   it('accepts the documented options', () => {
-    expect(parseStartArgs(['--api-port', '3100', '--persist', 'data', '--verbose'])).toMatchObject({ apiPort: 3100, sfnPort: 8083, dynamodbPort: 8000, persistDir: 'data', verbose: true, retryWaitMs: 200 });
+    expect(parseStartArgs(['--api-port', '3100', '--persist', 'data', '--verbose'])).toMatchObject({
+      apiPort: 3100,
+      sfnPort: 8083,
+      dynamodbPort: 8000,
+      persistDir: 'data',
+      verbose: true,
+      retryWaitMs: 200,
+    });
     expect(parseStartArgs(['--real-retry-waits']).retryWaitMs).toBeUndefined();
   });
 
@@ -180,19 +187,38 @@ unixOnly('npm start and Ctrl-C (Unix process groups and signals; skipped on nati
   it('serves the API within 30 s, and SIGINT to the whole npm start process tree (what Ctrl-C sends) leaves no process and no java behind', async () => {
     const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort(), dashboard: await freePort() };
     // Its own process group, like a terminal's foreground job, so the signal reaches the tree as Ctrl-C would.
-    npm = spawn('npm', ['start', '--', '--api-port', String(ports.api), '--sfn-port', String(ports.sfn), '--dynamodb-port', String(ports.dynamodb), '--dashboard-port', String(ports.dashboard)], {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
-    });
+    npm = spawn(
+      'npm',
+      [
+        'start',
+        '--',
+        '--api-port',
+        String(ports.api),
+        '--sfn-port',
+        String(ports.sfn),
+        '--dynamodb-port',
+        String(ports.dynamodb),
+        '--dashboard-port',
+        String(ports.dashboard),
+      ],
+      {
+        cwd: REPO_ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
+      },
+    );
     const groupId = npm.pid as number;
     let output = '';
     npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => npm?.on('exit', (code) => resolve(code)));
 
-    await pollUntil(() => output.includes('Local cloud ready'), { timeoutMs: 30_000, intervalMs: 100, description: `npm start to be ready; output so far:\n${output}` });
+    await pollUntil(() => output.includes('Local cloud ready'), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      description: `npm start to be ready; output so far:\n${output}`,
+    });
     const response = await fetch(`http://127.0.0.1:${ports.api}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

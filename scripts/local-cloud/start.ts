@@ -34,7 +34,7 @@ function codeLines(args: StartArgs): string[] {
   const { lab, codeRoot } = args;
   if (!codeRoot) return ['Code: solution/ (the finished system). npm start -- --lab N runs your code of lab N instead.'];
   const files = listFiles(path.join(path.resolve(codeRoot), 'src')).map((file) => `src/${file}`);
-  const note = (file: string) => (!lab || lab.edit.includes(file) ? '' : '   (an earlier lab\'s file, carried in)');
+  const note = (file: string) => (!lab || lab.edit.includes(file) ? '' : "   (an earlier lab's file, carried in)");
   return [
     `Code: ${lab ? `YOUR lab ${lab.id} (${lab.title})` : relative(path.resolve(codeRoot))}: these files, over the finished solution/src for everything else`,
     ...files.map((file) => `  ${relative(path.join(path.resolve(codeRoot), file))}${note(file)}`),
@@ -67,7 +67,9 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
   const sfn = localhost(cloud.sfnEndpoint);
   const dynamodb = localhost(cloud.dynamodbEndpoint);
   const machine = cloud.stateMachineArns[0];
-  const ownStorage = args.persistDir ? `data kept in ${relative(path.resolve(args.persistDir))}${cloud.seeded ? '' : ' (existing data)'}` : 'in memory: data is gone when you stop';
+  const ownStorage = args.persistDir
+    ? `data kept in ${relative(path.resolve(args.persistDir))}${cloud.seeded ? '' : ' (existing data)'}`
+    : 'in memory: data is gone when you stop';
   const storage = args.dynamodbEndpoint ? 'yours (--dynamodb-endpoint / SDP_DYNAMODB_ENDPOINT): started and kept by you' : ownStorage;
   const retries = args.retryWaitMs === undefined ? 'as in serverless.yml' : `${args.retryWaitMs} ms (shortened; --real-retry-waits for the real ones)`;
   const routes = cloud.routes.map((route) => `${route.method} ${route.resource}`).join(', ');
@@ -85,9 +87,12 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
     ...cloud.pollers.map((poller) => `  Stream poller            outbox stream → ${poller.functionName}`),
     ...cloud.failureQueues.map((queue) => `  On-failure destination   ${relative(queue.file)}`),
     ...cloud.scheduler.functions.map(
-      ({ functionName, schedule }) => `  Schedule                 ${functionName} every ${args.scheduleIntervalMs === undefined ? schedule.expression.text : `${args.scheduleIntervalMs} ms (--schedule-interval-ms)`}`,
+      ({ functionName, schedule }) =>
+        `  Schedule                 ${functionName} every ${args.scheduleIntervalMs === undefined ? schedule.expression.text : `${args.scheduleIntervalMs} ms (--schedule-interval-ms)`}`,
     ),
-    ...(cloud.resumedExecutions > 0 ? [`  Resumed                  ${cloud.resumedExecutions} saga(s) interrupted by the last stop, re-driven from the start`] : []),
+    ...(cloud.resumedExecutions > 0
+      ? [`  Resumed                  ${cloud.resumedExecutions} saga(s) interrupted by the last stop, re-driven from the start`]
+      : []),
     '',
     'Try it:',
     `  curl -s -X POST ${api}/orders \\`,
@@ -102,7 +107,7 @@ function banner(cloud: LocalCloud, dashboard: Dashboard | undefined, args: Start
           ...(machine ? [awsCli(`stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${machine}`, cloud.config.region)] : []),
         ]),
     '',
-    `One line per hop follows${args.verbose ? '' : ' (--verbose adds the handlers\' JSON logs)'}. Ctrl-C stops everything.`,
+    `One line per hop follows${args.verbose ? '' : " (--verbose adds the handlers' JSON logs)"}. Ctrl-C stops everything.`,
     '',
   ];
   // Projected, nothing may run off the screen: long lines continue under the value column.
@@ -121,7 +126,14 @@ function fitProjector(line: string): string[] {
 async function explain(error: unknown, verbose: boolean, args?: StartArgs): Promise<{ message: string; exitCode: number }> {
   if (error instanceof UsageError) return { message: `${error.message}\n  See the options: npm start -- --help`, exitCode: 2 };
   if (error instanceof PortInUseError) {
-    const flag = error.what === 'the API' ? 'api-port' : error.what === 'DynamoDB Local' ? 'dynamodb-port' : error.what === 'the dashboard' ? 'dashboard-port' : 'sfn-port';
+    const flag =
+      error.what === 'the API'
+        ? 'api-port'
+        : error.what === 'DynamoDB Local'
+          ? 'dynamodb-port'
+          : error.what === 'the dashboard'
+            ? 'dashboard-port'
+            : 'sfn-port';
     // Suggest a port that is free now and that this same command does not also want.
     const taken = args ? [args.apiPort, args.sfnPort, args.dynamodbPort, ...(args.dashboardPort === undefined ? [] : [args.dashboardPort])] : [];
     const suggestion = await nextFreePort(error.port + 1, taken);
@@ -158,7 +170,11 @@ async function main(): Promise<void> {
     color,
     projector: args.projector,
     // Read live: the dashboard's fault switches change FAULT_INJECTION while this runs.
-    demoSettings: () => (cloud ? demoSettingsReminder(process.env, (declared ??= functionEnvironment(cloud.config))) : undefined),
+    demoSettings: () => {
+      if (!cloud) return undefined;
+      declared ??= functionEnvironment(cloud.config);
+      return demoSettingsReminder(process.env, declared);
+    },
     // With --persist the hop log remembers created orders across restarts: a retry after a crash is a replay.
     knownOrders: new KnownOrders(10_000, args.persistDir ? path.join(path.resolve(args.persistDir), 'hop-log-orders.txt') : undefined),
   });

@@ -67,7 +67,11 @@ function operations(service: LocalStepFunctions): Record<string, Operation> {
       };
     },
     GetExecutionHistory: (body) => {
-      const page = service.getExecutionHistory(body.executionArn, { maxResults: body.maxResults, nextToken: body.nextToken, reverseOrder: Boolean(body.reverseOrder) });
+      const page = service.getExecutionHistory(body.executionArn, {
+        maxResults: body.maxResults,
+        nextToken: body.nextToken,
+        reverseOrder: Boolean(body.reverseOrder),
+      });
       return { events: page.items.map((event) => ({ ...event, timestamp: epoch(event.timestamp) })), nextToken: page.nextToken };
     },
     ListStateMachines: (body) => {
@@ -103,13 +107,17 @@ export async function startStepFunctionsServer(service: LocalStepFunctions, port
       };
       const operation = events ? eventOps[target.slice(EVENTBRIDGE_TARGET_PREFIX.length)] : ops[target.replace(/^AWSStepFunctions\./, '')];
       if (!operation) {
-        return send(400, { __type: 'UnknownOperationException', message: `The local ${events ? 'EventBridge' : 'Step Functions'} endpoint does not support ${target || 'this request'}` });
+        return send(400, {
+          __type: 'UnknownOperationException',
+          message: `The local ${events ? 'EventBridge' : 'Step Functions'} endpoint does not support ${target || 'this request'}`,
+        });
       }
       try {
         const text = Buffer.concat(chunks).toString('utf8');
         send(200, operation(text ? JSON.parse(text) : {}));
       } catch (error) {
-        if (error instanceof StepFunctionsApiError) return send(error.name === 'ServiceUnavailable' ? 503 : 400, { __type: error.name, message: error.message });
+        if (error instanceof StepFunctionsApiError)
+          return send(error.name === 'ServiceUnavailable' ? 503 : 400, { __type: error.name, message: error.message });
         if (error instanceof EventBridgeApiError) return send(400, { __type: error.code, message: error.message });
         if (error instanceof PagingError) return send(400, { __type: error.code, message: error.message });
         if (error instanceof SyntaxError) return send(400, { __type: 'SerializationException', message: error.message });

@@ -85,7 +85,9 @@ describe('listings are paged like the Step Functions API', () => {
       }
       expect(names).toHaveLength(1205);
       expect(new Set(names).size).toBe(1205);
-      await expect(client.send(new ListExecutionsCommand({ stateMachineArn: cloud.stateMachineArn, nextToken: 'bm90LWEtdG9rZW4' }))).rejects.toMatchObject({ name: 'InvalidToken' });
+      await expect(client.send(new ListExecutionsCommand({ stateMachineArn: cloud.stateMachineArn, nextToken: 'bm90LWEtdG9rZW4' }))).rejects.toMatchObject({
+        name: 'InvalidToken',
+      });
     } finally {
       client.destroy();
       await server.close();
@@ -96,7 +98,9 @@ describe('listings are paged like the Step Functions API', () => {
 describe('executions survive a restart with --persist', () => {
   it('lists the executions of the previous run after a restart, with their histories, and keeps STANDARD name semantics', async () => {
     const input = await newOrder('customer-persist');
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn, name: input.eventId, input: JSON.stringify(input) }));
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn, name: input.eventId, input: JSON.stringify(input) }),
+    );
     await cloud.stepFunctions.idle();
 
     // A second process on the same folder: what `npm start -- --persist` does after a stop.
@@ -137,18 +141,26 @@ describe('what re-driving needs, through the SDK', () => {
       const input = await newOrder('customer-stop');
       // The first ReserveInventory attempt fails, and the 60 s retry wait holds the execution RUNNING for the test.
       process.env.FAULT_INJECTION = '{"reserveInventory":{"firstAttempts":1}}';
-      const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn, name: input.eventId, input: JSON.stringify(input) }));
-      await pollUntil(() => service.describeExecution(executionArn as string).history.some((e) => e.type === 'TaskFailed'), { description: 'the first attempt to fail' });
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn, name: input.eventId, input: JSON.stringify(input) }),
+      );
+      await pollUntil(() => service.describeExecution(executionArn as string).history.some((e) => e.type === 'TaskFailed'), {
+        description: 'the first attempt to fail',
+      });
       const stopped = await client.send(new StopExecutionCommand({ executionArn, error: 'Operator', cause: 'test' }));
       expect(stopped.stopDate).toBeInstanceOf(Date);
       expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: 'ABORTED', redriveStatus: 'REDRIVABLE' });
-      await expect(client.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn, name: input.eventId, input: JSON.stringify(input) }))).rejects.toMatchObject({
+      await expect(
+        client.send(new StartExecutionCommand({ stateMachineArn: cloud.stateMachineArn, name: input.eventId, input: JSON.stringify(input) })),
+      ).rejects.toMatchObject({
         name: 'ExecutionAlreadyExists',
       });
 
       const redriven = await client.send(new RedriveExecutionCommand({ executionArn }));
       expect(redriven.redriveDate).toBeInstanceOf(Date);
-      await pollUntil(async () => (await client.send(new DescribeExecutionCommand({ executionArn }))).status === 'SUCCEEDED', { description: 'the re-driven execution to succeed' });
+      await pollUntil(async () => (await client.send(new DescribeExecutionCommand({ executionArn }))).status === 'SUCCEEDED', {
+        description: 'the re-driven execution to succeed',
+      });
       expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ redriveCount: 1, redriveStatus: 'NOT_REDRIVABLE' });
       await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: 'ExecutionNotRedrivable' });
 
@@ -174,6 +186,8 @@ describe('what re-driving needs, through the SDK', () => {
     const drained = await service.drain(30_000);
     expect(drained).toEqual({ finished: 1, interrupted: 0 });
     expect(execution.status).toBe('SUCCEEDED');
-    expect(() => service.startExecution({ stateMachineArn: cloud.stateMachineArn, name: 'after-stop', input: '{}' })).toThrow(expect.objectContaining({ name: 'ServiceUnavailable' }));
+    expect(() => service.startExecution({ stateMachineArn: cloud.stateMachineArn, name: 'after-stop', input: '{}' })).toThrow(
+      expect.objectContaining({ name: 'ServiceUnavailable' }),
+    );
   });
 });

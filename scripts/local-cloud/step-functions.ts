@@ -89,7 +89,15 @@ export class LocalStepFunctions {
 
   describeStateMachine(arn: string) {
     const machine = this.machine(arn);
-    return { stateMachineArn: machine.arn, name: machine.name, type: machine.type, status: 'ACTIVE', definition: JSON.stringify(machine.definition), creationDate: machine.createdAt, roleArn: `${machine.arn}-role` };
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      type: machine.type,
+      status: 'ACTIVE',
+      definition: JSON.stringify(machine.definition),
+      creationDate: machine.createdAt,
+      roleArn: `${machine.arn}-role`,
+    };
   }
 
   describeStateMachineForExecution(executionArn: string) {
@@ -115,7 +123,15 @@ export class LocalStepFunctions {
       throw new StepFunctionsApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
     this.assertAccepting();
-    const record: ExecutionRecord = { executionArn: arn, stateMachineArn: machine.arn, name, input, startDate: new Date().toISOString(), status: 'RUNNING', redriveCount: 0 };
+    const record: ExecutionRecord = {
+      executionArn: arn,
+      stateMachineArn: machine.arn,
+      name,
+      input,
+      startDate: new Date().toISOString(),
+      status: 'RUNNING',
+      redriveCount: 0,
+    };
     // Durable before acknowledged: once this returns, the relay checkpoints the outbox event.
     this.store.put(record);
     return this.launch(machine, record, [], false);
@@ -129,7 +145,10 @@ export class LocalStepFunctions {
   redriveExecution(arn: string): LocalExecution {
     const record = this.record(arn);
     if (!REDRIVABLE.includes(record.status)) {
-      throw new StepFunctionsApiError('ExecutionNotRedrivable', `Execution is ${record.status}; only FAILED, TIMED_OUT or ABORTED executions can be redriven: '${arn}'`);
+      throw new StepFunctionsApiError(
+        'ExecutionNotRedrivable',
+        `Execution is ${record.status}; only FAILED, TIMED_OUT or ABORTED executions can be redriven: '${arn}'`,
+      );
     }
     this.assertAccepting();
     return this.redrive(record);
@@ -145,7 +164,11 @@ export class LocalStepFunctions {
     execution.error = details.error;
     execution.cause = details.cause;
     this.store.put(toRecord(execution));
-    this.append(execution, { type: 'ExecutionAborted', timestamp: execution.stopDate, executionAbortedEventDetails: { error: details.error, cause: details.cause } });
+    this.append(execution, {
+      type: 'ExecutionAborted',
+      timestamp: execution.stopDate,
+      executionAbortedEventDetails: { error: details.error, cause: details.cause },
+    });
     this.finish(arn, live);
     live.abort();
     return execution;
@@ -235,7 +258,9 @@ export class LocalStepFunctions {
         publish: (entries) => this.publish(entries),
       }),
       noThrowOnAbort: true,
-      context: { Execution: { Id: record.executionArn, Name: record.name, Input: parsedInput, StartTime: record.startDate, RedriveCount: record.redriveCount } as any },
+      context: {
+        Execution: { Id: record.executionArn, Name: record.name, Input: parsedInput, StartTime: record.startDate, RedriveCount: record.redriveCount } as any,
+      },
     });
     let done!: () => void;
     const execution: LocalExecution = { ...fromRecord(record, history), finished: new Promise<void>((resolve) => (done = resolve)) };
@@ -255,7 +280,11 @@ export class LocalStepFunctions {
       const mapped = toHistoryEvent(event, 0);
       const { id: _id, previousEventId: _previous, ...rest } = mapped;
       if (redriven && mapped.type === 'ExecutionStarted') {
-        this.append(execution, { type: 'ExecutionRedriven', timestamp: mapped.timestamp, executionRedrivenEventDetails: { redriveCount: execution.redriveCount } });
+        this.append(execution, {
+          type: 'ExecutionRedriven',
+          timestamp: mapped.timestamp,
+          executionRedrivenEventDetails: { redriveCount: execution.redriveCount },
+        });
         continue;
       }
       const terminal = this.applyTerminal(execution, event);
@@ -272,7 +301,12 @@ export class LocalStepFunctions {
         Object.assign(execution, { status: 'SUCCEEDED', output: JSON.stringify(event.output), stopDate });
         return true;
       case 'ExecutionFailed':
-        Object.assign(execution, { status: 'FAILED', error: event.Error, cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause), stopDate });
+        Object.assign(execution, {
+          status: 'FAILED',
+          error: event.Error,
+          cause: typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause),
+          stopDate,
+        });
         return true;
       case 'ExecutionAborted':
         Object.assign(execution, { status: 'ABORTED', stopDate });

@@ -127,7 +127,14 @@ describe('local event source mapping over a real DynamoDB stream', () => {
     const { streamArn, put, table } = await streamTable();
     for (const key of ['a1', 'a2', 'a3', 'a4', 'a5']) await put(key);
     // A MODIFY: the INSERT-only filter must keep it away from the function.
-    await dynamodb.send(new UpdateItemCommand({ TableName: table, Key: { k: { S: 'a1' } }, UpdateExpression: 'SET published = :t', ExpressionAttributeValues: { ':t': { BOOL: true } } }));
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { k: { S: 'a1' } },
+        UpdateExpression: 'SET published = :t',
+        ExpressionAttributeValues: { ':t': { BOOL: true } },
+      }),
+    );
     const queue = new JsonLinesFailureQueue('arn:aws:sqs:us-east-1:000000000000:failures', path.join(tempDir, 'partial.jsonl'));
     const fn = recordingFunction((_keys, records) => ({
       batchItemFailures: records.filter((r) => keyOf(r) === 'a3').map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber })),
@@ -176,13 +183,25 @@ describe('local event source mapping over a real DynamoDB stream', () => {
       return { batchItemFailures: [] };
     });
 
-    startPoller({ functionName: 'relay', functionArn: 'arn:relay', streamArn, event: settings({ maximumRetryAttempts: 1 }), streams, invoke: fn.invoke, onFailure: queue });
+    startPoller({
+      functionName: 'relay',
+      functionArn: 'arn:relay',
+      streamArn,
+      event: settings({ maximumRetryAttempts: 1 }),
+      streams,
+      invoke: fn.invoke,
+      onFailure: queue,
+    });
     await pollUntil(() => fn.batches.some((b) => b.includes('p4') && !b.includes('p2')), { timeoutMs: 10_000, description: 'p3 and p4 to be delivered' });
 
     expect(fn.batches).toEqual([['p1', 'p2', 'p3', 'p4'], ['p1', 'p2'], ['p1'], ['p2'], ['p2'], ['p3', 'p4']]);
     const messages = queue.read();
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ requestContext: { condition: 'RetryAttemptsExhausted' }, responseContext: { functionError: 'Unhandled' }, DDBStreamBatchInfo: { batchSize: 1 } });
+    expect(messages[0]).toMatchObject({
+      requestContext: { condition: 'RetryAttemptsExhausted' },
+      responseContext: { functionError: 'Unhandled' },
+      DDBStreamBatchInfo: { batchSize: 1 },
+    });
     expect(messages[0].records.map(keyOf)).toEqual(['p2']);
   });
 
@@ -193,7 +212,16 @@ describe('local event source mapping over a real DynamoDB stream', () => {
     const fn = recordingFunction(() => ({}));
     const twoHoursLater = () => Date.now() + 2 * 60 * 60 * 1000;
 
-    startPoller({ functionName: 'relay', functionArn: 'arn:relay', streamArn, event: settings({ maximumRecordAgeInSeconds: 3600 }), streams, invoke: fn.invoke, onFailure: queue, now: twoHoursLater });
+    startPoller({
+      functionName: 'relay',
+      functionArn: 'arn:relay',
+      streamArn,
+      event: settings({ maximumRecordAgeInSeconds: 3600 }),
+      streams,
+      invoke: fn.invoke,
+      onFailure: queue,
+      now: twoHoursLater,
+    });
     const [message] = await pollUntil(() => (queue.read().length > 0 ? queue.read() : undefined), { description: 'an on-failure message' });
 
     expect(message.requestContext.condition).toBe('RecordAgeExceeded');

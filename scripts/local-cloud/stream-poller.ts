@@ -63,7 +63,12 @@ export class StreamPoller {
   constructor(private readonly options: StreamPollerOptions) {
     this.filter = compileFilterPatterns(options.event.filterPatterns, `functions.${options.functionName}.events.stream.filterPatterns`);
     this.checkpoints = options.checkpoints ?? new MemoryCheckpoints();
-    this.shards = new ShardReader({ streamArn: options.streamArn, streams: options.streams, checkpoints: this.checkpoints, startingPosition: options.event.startingPosition });
+    this.shards = new ShardReader({
+      streamArn: options.streamArn,
+      streams: options.streams,
+      checkpoints: this.checkpoints,
+      startingPosition: options.event.startingPosition,
+    });
   }
 
   get functionName(): string {
@@ -122,7 +127,6 @@ export class StreamPoller {
       this.stopping.signal.addEventListener('abort', done, { once: true });
     });
   }
-
 
   /** Reads the next page of a shard and delivers it. Returns whether there were records. */
   private async pollShard(shard: ShardState): Promise<boolean> {
@@ -232,14 +236,20 @@ export class StreamPoller {
     const maxAge = this.options.event.maximumRecordAgeInSeconds;
     const created = record.dynamodb?.ApproximateCreationDateTime;
     if (maxAge === undefined || maxAge < 0 || created === undefined) return false;
-    return (this.now() / 1000 - created) > maxAge;
+    return this.now() / 1000 - created > maxAge;
   }
 
   private async giveUp(shard: ShardState, records: readonly DynamoDBRecord[], condition: FailureCondition, invokeCount: number, functionError?: string) {
     const destination = this.options.onFailure;
     if (destination) {
       await destination.send(
-        describeFailedBatch({ functionArn: this.options.functionArn, streamArn: this.options.streamArn, shardId: shard.shardId, now: this.now() }, records, condition, invokeCount, functionError),
+        describeFailedBatch(
+          { functionArn: this.options.functionArn, streamArn: this.options.streamArn, shardId: shard.shardId, now: this.now() },
+          records,
+          condition,
+          invokeCount,
+          functionError,
+        ),
       );
     }
     this.emit({ type: 'gave-up', records, condition, destination: destination?.location });

@@ -62,7 +62,10 @@ describe('validated state machine definitions', () => {
   });
 
   it('are validated once for every stage: only the stage name differs between test files', () => {
-    const forStage = (stage: string) => ({ StartAt: 'A', States: { A: { Type: 'Task', Resource: `arn:aws:lambda:us-east-1:000000000000:function:sdp-${stage}-reserve`, End: true } } });
+    const forStage = (stage: string) => ({
+      StartAt: 'A',
+      States: { A: { Type: 'Task', Resource: `arn:aws:lambda:us-east-1:000000000000:function:sdp-${stage}-reserve`, End: true } },
+    });
     rememberValidated(definitionKey(forStage('t0abc1'), 't0abc1'), forStage('t0abc1'), 't0abc1', dir);
     // Recalled for the other stage, with that stage's names in it.
     expect(recallValidated(definitionKey(forStage('t1xyz7'), 't1xyz7'), 't1xyz7', dir)).toEqual(forStage('t1xyz7'));

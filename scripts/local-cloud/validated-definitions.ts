@@ -44,7 +44,6 @@ export function definitionKey(definition: unknown, stage?: string): string {
   return createHash('sha256').update(validatorVersion()).update('\0').update(text).digest('hex').slice(0, 32);
 }
 
-
 /**
  * The definition as validation left it (the validator adds defaults, such
  * as each state's QueryLanguage), for this stage; undefined if never validated.

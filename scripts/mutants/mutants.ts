@@ -60,7 +60,10 @@ const lab1: Mutant[] = [
     edits: [
       { search: IMPORTS, replace: IMPORTS_WITH_PUT },
       { search: `${ORDER_PUT}\n`, replace: '' },
-      { search: TRANSACTION_START, replace: `  await dynamo().send(new PutCommand(${ORDER_PUT.trim().slice('{ Put: '.length, -' },'.length)}));\n${TRANSACTION_START}` },
+      {
+        search: TRANSACTION_START,
+        replace: `  await dynamo().send(new PutCommand(${ORDER_PUT.trim().slice('{ Put: '.length, -' },'.length)}));\n${TRANSACTION_START}`,
+      },
     ],
   },
   {
@@ -71,7 +74,10 @@ const lab1: Mutant[] = [
     edits: [
       { search: IMPORTS, replace: IMPORTS_WITH_PUT },
       { search: `${EVENT_PUT}\n`, replace: '' },
-      { search: TRANSACTION_START, replace: `  await dynamo().send(new PutCommand(${EVENT_PUT.trim().slice('{ Put: '.length, -' },'.length)}));\n${TRANSACTION_START}` },
+      {
+        search: TRANSACTION_START,
+        replace: `  await dynamo().send(new PutCommand(${EVENT_PUT.trim().slice('{ Put: '.length, -' },'.length)}));\n${TRANSACTION_START}`,
+      },
     ],
   },
   {
@@ -103,7 +109,12 @@ const lab1: Mutant[] = [
     lab: 1,
     file: 'handlers/get-order.ts',
     mistake: 'skips the path parameter check: a malformed id is a 404 instead of a 400 naming the field',
-    edits: [{ search: "if (!isUuid(orderId)) return badRequest([{ field: 'pathParameters.orderId', message: 'must be a UUID' }]);", replace: 'void isUuid; void badRequest;' }],
+    edits: [
+      {
+        search: "if (!isUuid(orderId)) return badRequest([{ field: 'pathParameters.orderId', message: 'must be a UUID' }]);",
+        replace: 'void isUuid; void badRequest;',
+      },
+    ],
   },
 ];
 
@@ -134,7 +145,12 @@ const lab2: Mutant[] = [
     lab: 2,
     file: 'lib/outbox.ts',
     mistake: 'overwrites publishedAt on every delivery: the audit trail shows the last redelivery, not the first publication',
-    edits: [{ search: "UpdateExpression: 'SET publishedAt = if_not_exists(publishedAt, :now), expiresAt = if_not_exists(expiresAt, :expiresAt)'", replace: "UpdateExpression: 'SET publishedAt = :now, expiresAt = :expiresAt'" }],
+    edits: [
+      {
+        search: "UpdateExpression: 'SET publishedAt = if_not_exists(publishedAt, :now), expiresAt = if_not_exists(expiresAt, :expiresAt)'",
+        replace: "UpdateExpression: 'SET publishedAt = :now, expiresAt = :expiresAt'",
+      },
+    ],
   },
   {
     id: 'mark-recreates-deleted',
@@ -149,7 +165,10 @@ const lab2: Mutant[] = [
     file: 'handlers/outbox-relay.ts',
     mistake: 'marks the event published before its saga starts: a failed start loses the order for good',
     edits: [
-      { search: '  const { outcome, executionName } = await startSaga(', replace: '  await markPublished(event.eventId);\n  const { outcome, executionName } = await startSaga(' },
+      {
+        search: '  const { outcome, executionName } = await startSaga(',
+        replace: '  await markPublished(event.eventId);\n  const { outcome, executionName } = await startSaga(',
+      },
       { search: '  });\n  await markPublished(event.eventId);\n}', replace: '  });\n}' },
     ],
   },
@@ -181,7 +200,8 @@ const lab2: Mutant[] = [
     edits: [
       {
         search: 'return processPartialResponse(event, relayRecord, processor, { context });',
-        replace: 'void processPartialResponse; void processor;\n  for (const record of event.Records) await relayRecord(record);\n  return { batchItemFailures: [] };',
+        replace:
+          'void processPartialResponse; void processor;\n  for (const record of event.Records) await relayRecord(record);\n  return { batchItemFailures: [] };',
       },
     ],
   },
@@ -194,7 +214,7 @@ const lab2: Mutant[] = [
       {
         search: 'return processPartialResponse(event, relayRecord, processor, { context });',
         replace:
-          'void processPartialResponse; void processor;\n  for (const record of event.Records) {\n    try {\n      await relayRecord(record);\n    } catch (error) {\n      logger.error(\'record failed\', { error: error as Error });\n    }\n  }\n  return { batchItemFailures: [] };',
+          "void processPartialResponse; void processor;\n  for (const record of event.Records) {\n    try {\n      await relayRecord(record);\n    } catch (error) {\n      logger.error('record failed', { error: error as Error });\n    }\n  }\n  return { batchItemFailures: [] };",
       },
     ],
   },
@@ -205,7 +225,8 @@ const lab3: Mutant[] = [
     id: 'idem-returns-failure',
     lab: 3,
     file: 'handlers/create-order.ts',
-    mistake: 'returns a failure from the idempotent function instead of throwing: Powertools stores it, and every retry with the key gets the failure back for 10 minutes',
+    mistake:
+      'returns a failure from the idempotent function instead of throwing: Powertools stores it, and every retry with the key gets the failure back for 10 minutes',
     edits: [
       {
         search: 'const run = makeIdempotent((request: IdempotentRequest) => createOrder(request.order, request.clientKey), {',
@@ -226,7 +247,12 @@ const lab3: Mutant[] = [
     lab: 3,
     file: 'handlers/create-order.ts',
     mistake: 'reads the header by its exact name: a client sending X-Idempotency-Key gets no protection, and its retry makes a second order',
-    edits: [{ search: '  const headers = lowerCaseHeaders(event);\n  const idempotencyKey = headers[IDEMPOTENCY_HEADER];', replace: '  void lowerCaseHeaders;\n  const idempotencyKey = event.headers?.[IDEMPOTENCY_HEADER] ?? undefined;' }],
+    edits: [
+      {
+        search: '  const headers = lowerCaseHeaders(event);\n  const idempotencyKey = headers[IDEMPOTENCY_HEADER];',
+        replace: '  void lowerCaseHeaders;\n  const idempotencyKey = event.headers?.[IDEMPOTENCY_HEADER] ?? undefined;',
+      },
+    ],
   },
   {
     id: 'idem-no-payload-validation',
@@ -240,14 +266,25 @@ const lab3: Mutant[] = [
     lab: 3,
     file: 'handlers/create-order.ts',
     mistake: 'lets IdempotencyAlreadyInProgressError fall through to 500: a client retrying a slow request is told the server failed, with no Retry-After',
-    edits: [{ search: '    if (error instanceof IdempotencyAlreadyInProgressError) {', replace: '    if (error instanceof IdempotencyAlreadyInProgressError && Date.now() < 0) {' }],
+    edits: [
+      {
+        search: '    if (error instanceof IdempotencyAlreadyInProgressError) {',
+        replace: '    if (error instanceof IdempotencyAlreadyInProgressError && Date.now() < 0) {',
+      },
+    ],
   },
   {
     id: 'idem-claim-conflict-is-500',
     lab: 3,
     file: 'handlers/create-order.ts',
-    mistake: 'maps only the Powertools mismatch to 422: a reused key caught by the order claim answers 500, and the client retries a request that can never succeed',
-    edits: [{ search: 'if (error instanceof IdempotencyValidationError || error instanceof IdempotencyKeyConflictError) {', replace: 'if (error instanceof IdempotencyValidationError) {\n      void IdempotencyKeyConflictError;' }],
+    mistake:
+      'maps only the Powertools mismatch to 422: a reused key caught by the order claim answers 500, and the client retries a request that can never succeed',
+    edits: [
+      {
+        search: 'if (error instanceof IdempotencyValidationError || error instanceof IdempotencyKeyConflictError) {',
+        replace: 'if (error instanceof IdempotencyValidationError) {\n      void IdempotencyKeyConflictError;',
+      },
+    ],
   },
   {
     id: 'claim-unconditional',
@@ -255,7 +292,11 @@ const lab3: Mutant[] = [
     file: 'lib/order-key-claim.ts',
     mistake: 'claims the key without a condition: a retry that slipped past a lost lock overwrites the claim and writes a second order',
     edits: [
-      { search: "      ConditionExpression: 'attribute_not_exists(id) OR expiration <= :now',\n      ExpressionAttributeValues: { ':now': epochSeconds(now) },\n", replace: '' },
+      {
+        search:
+          "      ConditionExpression: 'attribute_not_exists(id) OR expiration <= :now',\n      ExpressionAttributeValues: { ':now': epochSeconds(now) },\n",
+        replace: '',
+      },
     ],
   },
   {
@@ -264,7 +305,11 @@ const lab3: Mutant[] = [
     file: 'lib/order-key-claim.ts',
     mistake: 'claims the key with attribute_not_exists only: TTL deletes the claim hours late, so the key stays blocked long after its 10-minute window',
     edits: [
-      { search: "      ConditionExpression: 'attribute_not_exists(id) OR expiration <= :now',\n      ExpressionAttributeValues: { ':now': epochSeconds(now) },\n", replace: "      ConditionExpression: 'attribute_not_exists(id)',\n" },
+      {
+        search:
+          "      ConditionExpression: 'attribute_not_exists(id) OR expiration <= :now',\n      ExpressionAttributeValues: { ':now': epochSeconds(now) },\n",
+        replace: "      ConditionExpression: 'attribute_not_exists(id)',\n",
+      },
     ],
   },
   {
@@ -272,7 +317,12 @@ const lab3: Mutant[] = [
     lab: 3,
     file: 'lib/order-key-claim.ts',
     mistake: 'writes the claim without its expiration: the condition can never see it expire, and TTL never deletes it, so the key is blocked for good',
-    edits: [{ search: "claimedAt: now.toISOString(), expiration: epochSeconds(now) + windowSeconds };", replace: "claimedAt: now.toISOString() } as KeyClaim;\n  void windowSeconds;" }],
+    edits: [
+      {
+        search: 'claimedAt: now.toISOString(), expiration: epochSeconds(now) + windowSeconds };',
+        replace: 'claimedAt: now.toISOString() } as KeyClaim;\n  void windowSeconds;',
+      },
+    ],
   },
 ];
 
@@ -281,7 +331,7 @@ const lab4: Mutant[] = [
     id: 'reserve-record-unconditional',
     lab: 4,
     file: 'lib/inventory.ts',
-    mistake: "puts the reservation without attribute_not_exists: a concurrent retry overwrites it and fails the saga with an illegal transition",
+    mistake: 'puts the reservation without attribute_not_exists: a concurrent retry overwrites it and fails the saga with an illegal transition',
     edits: [
       {
         search: "{ Put: { TableName: tables.inventory(), Item: reservation, ConditionExpression: 'attribute_not_exists(productId)' } },",
@@ -313,7 +363,13 @@ const lab4: Mutant[] = [
     lab: 4,
     file: 'lib/payments.ts',
     mistake: 'does not re-read after losing the race for the charge record: a concurrent retry fails the saga instead of returning the charge',
-    edits: [{ search: '    if (failed.includes(0)) {\n      const winner = await findPayment(orderId);\n      if (winner) return previousOutcome(winner, declineAboveCents);\n    }\n    const order', replace: '    const order' }],
+    edits: [
+      {
+        search:
+          '    if (failed.includes(0)) {\n      const winner = await findPayment(orderId);\n      if (winner) return previousOutcome(winner, declineAboveCents);\n    }\n    const order',
+        replace: '    const order',
+      },
+    ],
   },
   {
     id: 'refund-without-charged-condition',
@@ -373,7 +429,8 @@ const lab4: Mutant[] = [
     mistake: 'answers NOTHING_RESERVED without leaving a RELEASED tombstone: a reservation arriving late takes stock for an order that already failed',
     edits: [
       {
-        search: "        await dynamo().send(\n          new PutCommand({ TableName: tables.inventory(), Item: tombstone, ConditionExpression: 'attribute_not_exists(productId)' }),\n        );\n",
+        search:
+          "        await dynamo().send(\n          new PutCommand({ TableName: tables.inventory(), Item: tombstone, ConditionExpression: 'attribute_not_exists(productId)' }),\n        );\n",
         replace: '        void tombstone;\n',
       },
     ],
@@ -385,7 +442,8 @@ const lab4: Mutant[] = [
     mistake: 'answers NOTHING_TO_REFUND without leaving a VOIDED record: a charge arriving late bills a customer whose order already failed',
     edits: [
       {
-        search: "        await dynamo().send(new PutCommand({ TableName: tables.payments(), Item: voided, ConditionExpression: 'attribute_not_exists(orderId)' }));\n",
+        search:
+          "        await dynamo().send(new PutCommand({ TableName: tables.payments(), Item: voided, ConditionExpression: 'attribute_not_exists(orderId)' }));\n",
         replace: '        void voided;\n',
       },
     ],

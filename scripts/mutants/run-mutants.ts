@@ -68,7 +68,9 @@ async function main(): Promise<number> {
     const survived = mutants.filter((_, i) => results[i].verdict === 'PASSED');
     const errored = mutants.filter((_, i) => results[i].verdict === 'ERROR');
     problems = survived.length + errored.length;
-    console.log(`\n${mutants.length - problems} killed, ${survived.length} survived, ${errored.length} could not run, in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+    console.log(
+      `\n${mutants.length - problems} killed, ${survived.length} survived, ${errored.length} could not run, in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    );
     for (const mutant of survived) console.log(`SURVIVED ${mutant.id} (lab ${mutant.lab}, ${mutant.file}): ${mutant.mistake}`);
     return problems > 0 ? 1 : 0;
   } finally {

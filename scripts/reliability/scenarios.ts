@@ -33,7 +33,16 @@ export interface ScenarioOptions {
   readonly log?: (line: string) => void;
 }
 
-const SAGA_STEPS = ['reserveInventory', 'processPayment', 'sendNotification', 'completeOrder', 'beginCompensation', 'refundPayment', 'releaseInventory', 'markOrderFailed'];
+const SAGA_STEPS = [
+  'reserveInventory',
+  'processPayment',
+  'sendNotification',
+  'completeOrder',
+  'beginCompensation',
+  'refundPayment',
+  'releaseInventory',
+  'markOrderFailed',
+];
 
 /** Sagas that take a while: the first two attempts of two steps fail, and each retry waits. */
 const SLOW_SAGAS = { FAULT_INJECTION: JSON.stringify({ processPayment: { firstAttempts: 2 }, sendNotification: { firstAttempts: 2 } }) };
@@ -48,7 +57,15 @@ async function withFolder<T>(work: (dir: string) => Promise<T>): Promise<T> {
 }
 
 /** After the last restart: every key sent again (a client that never got an answer retries; one that did may too). */
-async function finish(cloud: CloudProcess, name: string, keys: string[], outcomes: OrderOutcome[], options: ScenarioOptions, notes: string[], retryKeys: readonly string[] = keys): Promise<ScenarioResult> {
+async function finish(
+  cloud: CloudProcess,
+  name: string,
+  keys: string[],
+  outcomes: OrderOutcome[],
+  options: ScenarioOptions,
+  notes: string[],
+  retryKeys: readonly string[] = keys,
+): Promise<ScenarioResult> {
   const config = loadServiceConfig({ stage: 'local' });
   const bodies = new Map(keys.map((key) => [key, bodyFor(key, options.seed)]));
   // Clients come back at once after a restart, but not 2,000 sockets at a time (the memory scenario): at most 64 in flight.
@@ -62,7 +79,11 @@ async function finish(cloud: CloudProcess, name: string, keys: string[], outcome
   };
   await Promise.all(Array.from({ length: Math.min(64, retryKeys.length) }, client));
   const all = [...outcomes, ...retries];
-  const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${cloud.ports.dynamodb}`, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const dynamodb = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${cloud.ports.dynamodb}`,
+    region: config.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     const keySet = new Set(keys);
     const terminalMs = await waitTerminal(dynamodb, config, keySet, options.terminalBoundMs);
@@ -80,7 +101,11 @@ export function stopMidLoad(stop: Stop, slow: boolean) {
   const name = `${stop === 'crash' ? 'kill -9' : 'Ctrl-C'} mid-load${slow ? ' with slow sagas' : ''}, restart with --persist`;
   return (options: ScenarioOptions): Promise<ScenarioResult> =>
     withFolder(async (dir) => {
-      const base: CloudProcessOptions = { persistDir: dir, environment: slow ? SLOW_SAGAS : {}, extraArgs: ['--retry-wait-ms', slow ? '300' : '0', '--drain-ms', '3000'] };
+      const base: CloudProcessOptions = {
+        persistDir: dir,
+        environment: slow ? SLOW_SAGAS : {},
+        extraArgs: ['--retry-wait-ms', slow ? '300' : '0', '--drain-ms', '3000'],
+      };
       const first = await startCloudProcess(base);
       const keys = keysFor(stop, options.seed, options.orders);
       let stopping: Promise<unknown> | undefined;
@@ -99,7 +124,10 @@ export function stopMidLoad(stop: Stop, slow: boolean) {
       const second = await startCloudProcess({ ...base, ports: first.ports });
       const resumed = second.output().match(/Resumed\s+(\d+)/)?.[1] ?? '0';
       try {
-        return await finish(second, name, keys, outcomes, options, [`${acknowledged}/${keys.length} acknowledged before the stop`, `${resumed} saga(s) re-driven at restart`]);
+        return await finish(second, name, keys, outcomes, options, [
+          `${acknowledged}/${keys.length} acknowledged before the stop`,
+          `${resumed} saga(s) re-driven at restart`,
+        ]);
       } finally {
         await second.interrupt();
       }
@@ -122,7 +150,11 @@ export function redeliveredRecords(forgetExecutions: boolean) {
       const keys = keysFor(forgetExecutions ? 'replay' : 'redelivery', options.seed, options.orders);
       const outcomes = await runLoad({ apiUrl: first.apiUrl, keys, seed: options.seed, concurrency: options.concurrency });
       const config = loadServiceConfig({ stage: 'local' });
-      const endpoint = (port: number) => ({ endpoint: `http://127.0.0.1:${port}`, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const endpoint = (port: number) => ({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: config.region,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
       const before = new DynamoDBClient(endpoint(first.ports.dynamodb));
       await waitTerminal(before, config, new Set(keys), options.terminalBoundMs);
       const statusesBefore = new Map((await snapshot(before, config)).orders.map((order) => [order.orderId as string, order.status as string]));
@@ -139,7 +171,9 @@ export function redeliveredRecords(forgetExecutions: boolean) {
         const relayed = () => (second.output().match(/→ outboxRelay/g) ?? []).length;
         const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.[0]?.stateMachineArn;
         await pollUntil(
-          async () => relayed() >= keys.length && (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine, statusFilter: 'RUNNING' }))).executions?.length === 0,
+          async () =>
+            relayed() >= keys.length &&
+            (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine, statusFilter: 'RUNNING' }))).executions?.length === 0,
           { timeoutMs: options.terminalBoundMs, intervalMs: 200, description: 'the stream to be delivered again and the sagas to end' },
         ).catch(() => undefined);
         const secondRun = await sagaEffects(sfn);
@@ -150,7 +184,10 @@ export function redeliveredRecords(forgetExecutions: boolean) {
         const after = new DynamoDBClient(endpoint(second.ports.dynamodb));
         const changed = (await snapshot(after, config)).orders.filter((order) => statusesBefore.get(order.orderId) !== order.status);
         after.destroy();
-        return { ...result, checks: [...result.checks, replayChangedNothing(changed, statusesBefore), ...replayEffects(firstRun, secondRun, statusesBefore, forgetExecutions)] };
+        return {
+          ...result,
+          checks: [...result.checks, replayChangedNothing(changed, statusesBefore), ...replayEffects(firstRun, secondRun, statusesBefore, forgetExecutions)],
+        };
       } finally {
         sfn.destroy();
         await second.interrupt();
@@ -167,8 +204,12 @@ export function faultsAndDuplicates(options: ScenarioOptions & { readonly rate?:
     try {
       const keys = keysFor('faults', options.seed, options.orders);
       // Each key three times at once: concurrent duplicates of one request.
-      const outcomes = (await Promise.all([0, 1, 2].map(() => runLoad({ apiUrl: cloud.apiUrl, keys, seed: options.seed, concurrency: options.concurrency })))).flat();
-      return await finish(cloud, `seeded transient faults (rate ${rate}) on every step + concurrent duplicates`, keys, outcomes, options, [`FAULT_INJECTION seeds ${options.seed}..${options.seed + SAGA_STEPS.length - 1}`]);
+      const outcomes = (
+        await Promise.all([0, 1, 2].map(() => runLoad({ apiUrl: cloud.apiUrl, keys, seed: options.seed, concurrency: options.concurrency })))
+      ).flat();
+      return await finish(cloud, `seeded transient faults (rate ${rate}) on every step + concurrent duplicates`, keys, outcomes, options, [
+        `FAULT_INJECTION seeds ${options.seed}..${options.seed + SAGA_STEPS.length - 1}`,
+      ]);
     } finally {
       await cloud.interrupt();
     }
@@ -198,13 +239,20 @@ export function outage(options: ScenarioOptions): Promise<ScenarioResult> {
       const keys = keysFor('outage', options.seed, options.orders);
       const outcomes = await runLoad({ apiUrl: cloud.apiUrl, keys, seed: options.seed, concurrency: options.concurrency });
       // "Flagged" is not enough here: every order must be finished, which only the reconciler can do.
-      const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${cloud.ports.dynamodb}`, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      await pollUntil(async () => (await snapshot(dynamodb, config)).orders.filter((o) => keys.includes(o.customerId)).every((o) => o.status === 'FAILED') || undefined, {
-        timeoutMs: options.terminalBoundMs,
-        intervalMs: 500,
-        description: 'every outage order to end FAILED',
-      }).catch(() => undefined);
-      const result = await finish(cloud, 'outage: payments down, then stock release failing past the saga\'s retries', keys, outcomes, options, [
+      const dynamodb = new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${cloud.ports.dynamodb}`,
+        region: config.region,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      await pollUntil(
+        async () => (await snapshot(dynamodb, config)).orders.filter((o) => keys.includes(o.customerId)).every((o) => o.status === 'FAILED') || undefined,
+        {
+          timeoutMs: options.terminalBoundMs,
+          intervalMs: 500,
+          description: 'every outage order to end FAILED',
+        },
+      ).catch(() => undefined);
+      const result = await finish(cloud, "outage: payments down, then stock release failing past the saga's retries", keys, outcomes, options, [
         `FAULT_INJECTION ${JSON.stringify(OUTAGE_PLAN)}; ORDER_RECONCILE_AFTER_SECONDS=${OUTAGE_RECONCILE.ORDER_RECONCILE_AFTER_SECONDS}, --schedule-interval-ms ${OUTAGE_RECONCILE.scheduleIntervalMs}`,
       ]);
       const orders = (await snapshot(dynamodb, config)).orders.filter((o) => keys.includes(o.customerId));
@@ -227,7 +275,12 @@ function reconcilerFinished(orders: Record<string, any>[], output: string): Chec
     name: 'orders stuck COMPENSATING are finished FAILED by the reconciler',
     ok: orders.length > 0 && notFailed.length === 0 && reconciled.length === orders.length,
     detail: `${orders.length - notFailed.length}/${orders.length} FAILED; ${flaggedOnce.length} flagged on the way, ${reconciled.length} visited by the reconciler (${reconcilerRuns} runs), ${restarts} saga restarts${
-      notFailed.length ? `; not FAILED: ${notFailed.slice(0, 3).map((o) => `${o.orderId} ${o.status}${o.needsAttention ? ' (flagged)' : ''}`).join(', ')}` : ''
+      notFailed.length
+        ? `; not FAILED: ${notFailed
+            .slice(0, 3)
+            .map((o) => `${o.orderId} ${o.status}${o.needsAttention ? ' (flagged)' : ''}`)
+            .join(', ')}`
+        : ''
     }`,
   };
 }
@@ -237,7 +290,11 @@ export function memory(options: ScenarioOptions): Promise<ScenarioResult> {
   return withFolder(async (dir) => {
     const cloud = await startCloudProcess({ persistDir: dir, extraArgs: ['--retry-wait-ms', '0'] });
     const config = loadServiceConfig({ stage: 'local' });
-    const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${cloud.ports.dynamodb}`, region: config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const dynamodb = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${cloud.ports.dynamodb}`,
+      region: config.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       const rss: number[] = [];
       const keys: string[] = [];
@@ -253,10 +310,18 @@ export function memory(options: ScenarioOptions): Promise<ScenarioResult> {
       // Only keys answered in the last 8 minutes are retried: the key claim lasts the 10-minute idempotency
       // window, and on a loaded machine older keys would rightly make new orders (the window keeps its meaning).
       const recent = outcomes.filter((outcome) => outcome.at > Date.now() - 8 * 60_000).map((outcome) => outcome.key);
-      const result = await finish(cloud, 'memory over 2,000 orders', keys, outcomes, options, [
-        `resident memory after 1,000 orders ${rss[0].toFixed(1)} MB, after 2,000 ${rss[1].toFixed(1)} MB`,
-        `${recent.length} keys answered within the idempotency window retried`,
-      ], recent);
+      const result = await finish(
+        cloud,
+        'memory over 2,000 orders',
+        keys,
+        outcomes,
+        options,
+        [
+          `resident memory after 1,000 orders ${rss[0].toFixed(1)} MB, after 2,000 ${rss[1].toFixed(1)} MB`,
+          `${recent.length} keys answered within the idempotency window retried`,
+        ],
+        recent,
+      );
       const growth = rss[1] - rss[0];
       const check: Check = {
         name: 'at most 15 MB more per further 1,000 orders',

@@ -36,7 +36,10 @@ describe('the run sheets (docs/schedule.json + labs/labs.json → docs/instructo
   });
 
   it('refuses labs back to back, a missing or repeated lab, and minutes for a lab', () => {
-    const problems = scheduleProblems(withBlocks([goodSheet.blocks[0], { kind: 'lab', lab: 1 }, { kind: 'lab', lab: 1, minutes: 30 } as never, ...goodSheet.blocks.slice(4)]), labs);
+    const problems = scheduleProblems(
+      withBlocks([goodSheet.blocks[0], { kind: 'lab', lab: 1 }, { kind: 'lab', lab: 1, minutes: 30 } as never, ...goodSheet.blocks.slice(4)]),
+      labs,
+    );
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/two labs back to back/),
@@ -49,7 +52,12 @@ describe('the run sheets (docs/schedule.json + labs/labs.json → docs/instructo
 
   it('refuses an unknown demo, a demo without a slot, no deploy segment, no break, and a talk without what to project', () => {
     const problems = scheduleProblems(
-      withBlocks([{ kind: 'talk', title: 'Welcome', minutes: 15, project: '' }, { kind: 'lab', lab: 1 }, { kind: 'demo', demo: 'nope', minutes: 5 }, { kind: 'lab', lab: 2 }]),
+      withBlocks([
+        { kind: 'talk', title: 'Welcome', minutes: 15, project: '' },
+        { kind: 'lab', lab: 1 },
+        { kind: 'demo', demo: 'nope', minutes: 5 },
+        { kind: 'lab', lab: 2 },
+      ]),
       labs,
     );
     expect(problems).toEqual(
@@ -64,7 +72,12 @@ describe('the run sheets (docs/schedule.json + labs/labs.json → docs/instructo
   });
 
   it('a day longer than six hours needs a lunch', () => {
-    const long = withBlocks([...goodSheet.blocks, { kind: 'talk', title: 'More', minutes: 240, project: 'x' }, { kind: 'break', title: 'Stretch', minutes: 10 }, { kind: 'talk', title: 'Even more', minutes: 60, project: 'x' }]);
+    const long = withBlocks([
+      ...goodSheet.blocks,
+      { kind: 'talk', title: 'More', minutes: 240, project: 'x' },
+      { kind: 'break', title: 'Stretch', minutes: 10 },
+      { kind: 'talk', title: 'Even more', minutes: 60, project: 'x' },
+    ]);
     expect(scheduleProblems(long, labs)).toEqual([expect.stringMatching(/runs 425 minutes but has no lunch/)]);
   });
 

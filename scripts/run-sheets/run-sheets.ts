@@ -18,7 +18,9 @@ export function runSheetProblems(root = ROOT): string[] {
     const file = path.join(root, GUIDE);
     const markdown = readFileSync(file, 'utf8');
     const expected = spliceRunSheets(markdown, renderRunSheets(schedule, labs), GUIDE);
-    return expected === markdown ? [] : [`${GUIDE}: the run sheets differ from docs/schedule.json and labs/labs.json; run npx tsx scripts/run-sheets/run-sheets.ts --write`];
+    return expected === markdown
+      ? []
+      : [`${GUIDE}: the run sheets differ from docs/schedule.json and labs/labs.json; run npx tsx scripts/run-sheets/run-sheets.ts --write`];
   } catch (error) {
     return error instanceof ScheduleError ? [...error.problems] : [(error as Error).message];
   }

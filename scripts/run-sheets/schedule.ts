@@ -74,7 +74,10 @@ export function scheduleProblems(schedule: Schedule, labs: readonly Lab[]): stri
     if (!/^\d{2}:\d{2}$/.test(sheet.start ?? '')) problems.push(`sheets.${sheet.id}.start must be HH:MM, got "${sheet.start}"`);
     const labsSeen: number[] = [];
     sheet.blocks.forEach((block, i) => {
-      if (!KINDS.has(block.kind)) return problems.push(`${where(i)}.kind must be one of ${[...KINDS].join(', ')}, got "${block.kind}"`);
+      if (!KINDS.has(block.kind)) {
+        problems.push(`${where(i)}.kind must be one of ${[...KINDS].join(', ')}, got "${block.kind}"`);
+        return;
+      }
       if (block.kind === 'lab') {
         if (!labs.some((lab) => lab.id === block.lab)) problems.push(`${where(i)}.lab ${block.lab} is not in ${LABS_FILE}`);
         if ('minutes' in block) problems.push(`${where(i)}: a lab's minutes come from ${LABS_FILE}; remove "minutes"`);

@@ -1,5 +1,3 @@
-'use strict';
-
 /**
  * A small local Serverless plugin for what the framework cannot say in the
  * CloudFormation template itself:
@@ -33,7 +31,9 @@ function applyStageSettings(resources, settings) {
   const rate = Number(settings.throttlingRateLimit);
   const burst = Number(settings.throttlingBurstLimit);
   if (!(rate > 0) || !Number.isInteger(burst) || burst < 1) {
-    throw new Error(`custom.apiStage needs a positive throttlingRateLimit and integer throttlingBurstLimit (got ${settings.throttlingRateLimit}, ${settings.throttlingBurstLimit})`);
+    throw new Error(
+      `custom.apiStage needs a positive throttlingRateLimit and integer throttlingBurstLimit (got ${settings.throttlingRateLimit}, ${settings.throttlingBurstLimit})`,
+    );
   }
   for (const resource of Object.values(resources)) {
     if (resource.Type !== 'AWS::ApiGateway::Deployment') continue;

@@ -41,7 +41,9 @@ async function loseTheLock(): Promise<number> {
 const order = (customerId: string, quantity = 1) => ({ customerId, items: [{ productId: 'keyboard', quantity, price: 49.99 }] });
 
 function fakeClockAt(iso: string) {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+  });
   jest.setSystemTime(new Date(iso));
 }
 

@@ -49,7 +49,11 @@ afterAll(async () => {
   sfn?.destroy();
   if (cloud) {
     await cloud.stop();
-    const dynamodb = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const dynamodb = new DynamoDBClient({
+      endpoint: cloud.dynamodbEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     await deleteTables(dynamodb, cloud.config);
     dynamodb.destroy();
   }
@@ -59,8 +63,11 @@ afterAll(async () => {
 function runTestApi(url: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     // Asynchronous on purpose: this process serves the API the script calls.
-    execFile('bash', [path.join(REPO_ROOT, 'test-api.sh'), url], { env: { ...process.env, NO_COLOR: '1', SAGA_TIMEOUT_SECONDS: '20' }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    execFile(
+      'bash',
+      [path.join(REPO_ROOT, 'test-api.sh'), url],
+      { env: { ...process.env, NO_COLOR: '1', SAGA_TIMEOUT_SECONDS: '20' }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
     );
   });
 }
@@ -71,12 +78,16 @@ const post = (body: string, headers: Record<string, string> = {}) =>
 describe('npm start: the local cloud end to end', () => {
   // test-api.sh is a bash script: native Windows has no bash (WSL 2 has).
   const bashOnly = process.platform === 'win32' ? it.skip : it;
-  bashOnly('passes every check of test-api.sh over HTTP (needs bash; skipped on native Windows)', async () => {
-    const { code, output } = await runTestApi(cloud.apiUrl);
+  bashOnly(
+    'passes every check of test-api.sh over HTTP (needs bash; skipped on native Windows)',
+    async () => {
+      const { code, output } = await runTestApi(cloud.apiUrl);
 
-    expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('All 10 checks passed.') });
-    expect(output).not.toContain('✘');
-  }, 60_000);
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('All 10 checks passed.') });
+      expect(output).not.toContain('✘');
+    },
+    60_000,
+  );
 
   it('answers an unknown route with 404, a wrong method with 405 and a malformed body with 400, and keeps serving', async () => {
     const unknown = await fetch(`${cloud.apiUrl}/customers/42`);
@@ -104,7 +115,13 @@ describe('the log of npm start', () => {
 
     await pollUntil(() => linesOf().some((line) => line.includes('✔ order COMPLETED')), { timeoutMs: 15_000, description: `order ${orderId} to complete` });
 
-    const hops = linesOf().map((line) => line.replace(/^\S+\s+/, '').replace(`order ${orderId}`, '').replace(/\s+/g, ' ').trim());
+    const hops = linesOf().map((line) =>
+      line
+        .replace(/^\S+\s+/, '')
+        .replace(`order ${orderId}`, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     expect(hops).toEqual(
       expect.arrayContaining([
         'api POST /orders → 201: order PENDING + ORDER_CREATED outbox event, written in one transaction',

@@ -46,12 +46,32 @@ describe('POST /orders rejects bad input with a 400 naming the field, and writes
     ['a negative price', { body: { customerId: 'c-1', items: [{ ...item, price: -1 }] } }, 'items[0].price', /negative/],
     ['a price with more than 2 decimals', { body: { customerId: 'c-1', items: [{ ...item, price: 9.999 }] } }, 'items[0].price', /2 decimal/],
     // Written with too many decimals, though the double they parse to rounds to a cent:
-    ['a price written 19.999999999', { rawBody: '{"customerId":"c-1","items":[{"productId":"laptop","quantity":1,"price":19.999999999}]}' }, 'items[0].price', /2 decimal/],
-    ['a price written 0.30000000000000004', { rawBody: '{"customerId":"c-1","items":[{"productId":"laptop","quantity":1,"price":0.30000000000000004}]}' }, 'items[0].price', /2 decimal/],
+    [
+      'a price written 19.999999999',
+      { rawBody: '{"customerId":"c-1","items":[{"productId":"laptop","quantity":1,"price":19.999999999}]}' },
+      'items[0].price',
+      /2 decimal/,
+    ],
+    [
+      'a price written 0.30000000000000004',
+      { rawBody: '{"customerId":"c-1","items":[{"productId":"laptop","quantity":1,"price":0.30000000000000004}]}' },
+      'items[0].price',
+      /2 decimal/,
+    ],
     ['a price written 1e-9', { rawBody: '{"customerId":"c-1","items":[{"productId":"laptop","quantity":1,"price":1e-9}]}' }, 'items[0].price', /2 decimal/],
-    ['the second line\'s price written 2E2', { rawBody: '{"customerId":"c-1","items":[{"productId":"laptop","quantity":1,"price":5},{"productId":"mouse","quantity":1,"price":2E2}]}' }, 'items[1].price', /2 decimal/],
+    [
+      "the second line's price written 2E2",
+      { rawBody: '{"customerId":"c-1","items":[{"productId":"laptop","quantity":1,"price":5},{"productId":"mouse","quantity":1,"price":2E2}]}' },
+      'items[1].price',
+      /2 decimal/,
+    ],
     ['a missing productId', { body: { customerId: 'c-1', items: [{ quantity: 1, price: 1 }] } }, 'items[0].productId', /required/],
-    ['a productId with forbidden characters', { body: { customerId: 'c-1', items: [{ ...item, productId: 'reservation#x' }] } }, 'items[0].productId', /letters, digits/],
+    [
+      'a productId with forbidden characters',
+      { body: { customerId: 'c-1', items: [{ ...item, productId: 'reservation#x' }] } },
+      'items[0].productId',
+      /letters, digits/,
+    ],
     ['the same product twice', { body: { customerId: 'c-1', items: [item, item] } }, 'items[1].productId', /repeats items\[0\]/],
     ['an unknown top-level field', { body: { ...valid, coupon: 'FREE' } }, 'coupon', /not a known field/],
     ['an unknown item field', { body: { customerId: 'c-1', items: [{ ...item, discount: 5 }] } }, 'items[0].discount', /not a known field/],
@@ -74,7 +94,10 @@ describe('POST /orders rejects bad input with a 400 naming the field, and writes
 
   it('accepts prices written with zero, one or two decimals, spaces around them, and counts them in exact cents', async () => {
     const response = await createOrder(
-      apiEvent({ rawBody: '{ "customerId" : "written-prices", "items" : [ { "productId":"laptop","quantity":1,"price" : 1299.99 }, {"price":0.1,"productId":"mouse","quantity":1}, {"productId":"keyboard","quantity":2,"price":20} ] }' }),
+      apiEvent({
+        rawBody:
+          '{ "customerId" : "written-prices", "items" : [ { "productId":"laptop","quantity":1,"price" : 1299.99 }, {"price":0.1,"productId":"mouse","quantity":1}, {"productId":"keyboard","quantity":2,"price":20} ] }',
+      }),
       testContext(),
     );
 

@@ -51,7 +51,9 @@ const table = (logicalId: string) => template.Resources[logicalId].Properties;
 
 describe('sls package (offline CloudFormation)', () => {
   it('declares each table with its key, on-demand billing', () => {
-    const keys = Object.fromEntries(resources('AWS::DynamoDB::Table').map(([id, r]) => [id, r.Properties.KeySchema.map((k: any) => `${k.AttributeName}:${k.KeyType}`)]));
+    const keys = Object.fromEntries(
+      resources('AWS::DynamoDB::Table').map(([id, r]) => [id, r.Properties.KeySchema.map((k: any) => `${k.AttributeName}:${k.KeyType}`)]),
+    );
     expect(keys).toEqual({
       OrdersTable: ['orderId:HASH'],
       OutboxTable: ['eventId:HASH'],
@@ -104,8 +106,10 @@ describe('sls package (offline CloudFormation)', () => {
         for (const statement of policy.PolicyDocument.Statement) {
           const actions: string[] = [statement.Action].flat();
           const targets = [statement.Resource].flat();
-          if (actions.some((a: unknown) => a === '*' || (typeof a === 'string' && a.endsWith(':*')))) offenders.push(`${roleId}: action ${JSON.stringify(statement.Action)}`);
-          if (targets.some((r: unknown) => r === '*') && !actions.every((a) => ONLY_ON_STAR.has(a))) offenders.push(`${roleId}: resource * for ${JSON.stringify(statement.Action)}`);
+          if (actions.some((a: unknown) => a === '*' || (typeof a === 'string' && a.endsWith(':*'))))
+            offenders.push(`${roleId}: action ${JSON.stringify(statement.Action)}`);
+          if (targets.some((r: unknown) => r === '*') && !actions.every((a) => ONLY_ON_STAR.has(a)))
+            offenders.push(`${roleId}: resource * for ${JSON.stringify(statement.Action)}`);
         }
       }
     }
@@ -141,7 +145,21 @@ describe('sls package (offline CloudFormation)', () => {
       { actions: ['states:StartExecution'], resource: { Ref: 'OrderSaga' } },
       {
         actions: ['states:DescribeExecution', 'states:RedriveExecution'],
-        resource: { 'Fn::Join': [':', ['arn', { Ref: 'AWS::Partition' }, 'states', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, 'execution', 'distributed-patterns-demo-order-saga-ci', '*']] },
+        resource: {
+          'Fn::Join': [
+            ':',
+            [
+              'arn',
+              { Ref: 'AWS::Partition' },
+              'states',
+              { Ref: 'AWS::Region' },
+              { Ref: 'AWS::AccountId' },
+              'execution',
+              'distributed-patterns-demo-order-saga-ci',
+              '*',
+            ],
+          ],
+        },
       },
       { actions: ['events:PutEvents'], resource: { 'Fn::GetAtt': ['OrdersEventBus', 'Arn'] } },
     ]);
@@ -171,13 +189,18 @@ describe('sls package (offline CloudFormation)', () => {
 
   it('keeps error class names through minification, since Step Functions matches Retry and Catch on them', () => {
     const bundle = [...readZip(readFileSync(path.join(outDir, 'reserveInventory.zip'))).values()].map((file) => file.toString('utf8')).join('\n');
-    for (const name of ['OutOfStockError', 'UnknownProductError', 'TransientError', 'OrderAlreadyFinishedError', 'CompensationUnderwayError']) expect(bundle).toContain(`"${name}"`);
+    for (const name of ['OutOfStockError', 'UnknownProductError', 'TransientError', 'OrderAlreadyFinishedError', 'CompensationUnderwayError'])
+      expect(bundle).toContain(`"${name}"`);
   });
 
   it('zips each function into at most 500 KB', () => {
     const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
     const sizes = Object.fromEntries(zips.map((zip) => [zip, statSync(path.join(outDir, zip)).size]));
-    console.log(`Function zip sizes (KB):\n${Object.entries(sizes).map(([zip, bytes]) => `  ${zip.padEnd(24)} ${(bytes / 1024).toFixed(1)}`).join('\n')}`);
+    console.log(
+      `Function zip sizes (KB):\n${Object.entries(sizes)
+        .map(([zip, bytes]) => `  ${zip.padEnd(24)} ${(bytes / 1024).toFixed(1)}`)
+        .join('\n')}`,
+    );
     expect(zips).toHaveLength(resources('AWS::Lambda::Function').length);
     for (const [zip, bytes] of Object.entries(sizes)) expect({ zip, bytes: bytes <= MAX_ZIP_BYTES }).toEqual({ zip, bytes: true });
   });
@@ -198,7 +221,9 @@ describe('sls package: operated like production', () => {
     );
   const alarms = () => resources('AWS::CloudWatch::Alarm').map(([id, r]) => ({ id, ...r.Properties }));
   const metricsOf = (alarm: any): any[] =>
-    alarm.MetricName ? [{ Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions }] : alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+    alarm.MetricName
+      ? [{ Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions }]
+      : alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
   const alarmOn = (metricName: string) => alarms().find((alarm) => metricsOf(alarm).some((m) => m.MetricName === metricName));
 
   it('traces every function with X-Ray and lets each one write its segments', () => {
@@ -259,7 +284,9 @@ describe('sls package: operated like production', () => {
   it('archives the bus and copies every published event to a log group a learner can read', () => {
     const [[, archive]] = resources('AWS::Events::Archive');
     expect(getAtt(archive.Properties.SourceArn)).toBe('OrdersEventBus');
-    const logRule = resources('AWS::Events::Rule').find(([, r]) => r.Properties.Targets.some((t: any) => template.Resources[getAtt(t.Arn)]?.Type === 'AWS::Logs::LogGroup'));
+    const logRule = resources('AWS::Events::Rule').find(([, r]) =>
+      r.Properties.Targets.some((t: any) => template.Resources[getAtt(t.Arn)]?.Type === 'AWS::Logs::LogGroup'),
+    );
     expect(logRule?.[1].Properties).toMatchObject({ EventBusName: { Ref: 'OrdersEventBus' }, EventPattern: { source: [{ prefix: 'orders.' }] } });
     const policy = resources('AWS::Logs::ResourcePolicy')[0][1].Properties.PolicyDocument;
     expect(JSON.stringify(policy)).toContain('events.amazonaws.com');
@@ -281,18 +308,25 @@ describe('sls package: operated like production', () => {
       ...resources('AWS::Lambda::Function').map(([, fn]) => getAtt(fn.Properties.Role)),
       ...resources('AWS::StepFunctions::StateMachine').map(([, machine]) => getAtt(machine.Properties.RoleArn)),
     ]);
-    expect(resources('AWS::IAM::Role').map(([id]) => id).filter((id) => !used.has(id))).toEqual([]);
+    expect(
+      resources('AWS::IAM::Role')
+        .map(([id]) => id)
+        .filter((id) => !used.has(id)),
+    ).toEqual([]);
   });
 
   const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
   // cfn-lint is a Python tool (not in Debian bookworm, PyPI not always
   // reachable): the check runs wherever it is installed and says so when not.
-  (cfnLint.status === 0 ? it : it.skip)(`passes cfn-lint with no errors${cfnLint.status === 0 ? '' : ' (skipped: cfn-lint is not installed)'}`, () => {
-    const result = spawnSync('cfn-lint', ['--format', 'parseable', templateFile], { encoding: 'utf8' });
-    const errors = result.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
-    expect(errors).toEqual([]);
-    // Exit status bit 2 means errors (4 warnings, 8 informational).
-    expect((result.status ?? 2) & 2).toBe(0);
-  }, 60_000);
+  (cfnLint.status === 0 ? it : it.skip)(
+    `passes cfn-lint with no errors${cfnLint.status === 0 ? '' : ' (skipped: cfn-lint is not installed)'}`,
+    () => {
+      const result = spawnSync('cfn-lint', ['--format', 'parseable', templateFile], { encoding: 'utf8' });
+      const errors = result.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
+      expect(errors).toEqual([]);
+      // Exit status bit 2 means errors (4 warnings, 8 informational).
+      expect((result.status ?? 2) & 2).toBe(0);
+    },
+    60_000,
+  );
 });
-

@@ -10,7 +10,12 @@ describe('what the reconciler does with an open order, by the state of its saga 
     ['the execution was aborted', { status: 'ABORTED' }, undefined, 'REDRIVE'],
     ['the execution timed out', { status: 'TIMED_OUT' }, 'LEAVE_RUNNING', 'REDRIVE'],
     ['the execution failed again after a re-drive', { status: 'FAILED' }, 'REDRIVE', 'RESTART'],
-    ['the saga ended in its NeedsAttention Fail state (a re-drive would only repeat it)', { status: 'FAILED', error: 'OrderNeedsAttention' }, undefined, 'RESTART'],
+    [
+      'the saga ended in its NeedsAttention Fail state (a re-drive would only repeat it)',
+      { status: 'FAILED', error: 'OrderNeedsAttention' },
+      undefined,
+      'RESTART',
+    ],
     ['the execution succeeded yet the order is open', { status: 'SUCCEEDED' }, undefined, 'RESTART'],
   ] as const)('%s', (_, execution, lastReconcileAction, expected) => {
     expect(decideAction({ lastReconcileAction }, execution)).toBe(expected);

@@ -41,7 +41,11 @@ const minutesAfter = (date: Date, minutes: number) => new Date(date.getTime() + 
 
 function reconcile(now: Date) {
   return reconcileOpenOrders(
-    { clock: at(now), executions: stepFunctionsSagaExecutions(cloud.stateMachineArn, sfn), publisher: { publish: async (detail) => void published.push(detail) } },
+    {
+      clock: at(now),
+      executions: stepFunctionsSagaExecutions(cloud.stateMachineArn, sfn),
+      publisher: { publish: async (detail) => void published.push(detail) },
+    },
     reconcileSettingsFromEnv(),
   );
 }
@@ -150,7 +154,9 @@ describe('the reconciler drives on orders that are not terminal within the bound
         customerId: 'recon-hopeless',
         attempts: 3,
         status: 'COMPENSATING',
-        reason: expect.stringMatching(/^still COMPENSATING \d+ min after it was created; saga execution \S+-retry-1 is FAILED \(OrderNeedsAttention\); reconciler visit 3$/),
+        reason: expect.stringMatching(
+          /^still COMPENSATING \d+ min after it was created; saga execution \S+-retry-1 is FAILED \(OrderNeedsAttention\); reconciler visit 3$/,
+        ),
       }),
     ]);
   });
@@ -182,12 +188,31 @@ describe('OrderNeedsAttention on EventBridge', () => {
       request.on('end', () => {
         requests.push({ target: String(request.headers['x-amz-target']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify(refuse ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] } : { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] }));
+        response.end(
+          JSON.stringify(
+            refuse
+              ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] }
+              : { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] },
+          ),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = new EventBridgeClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    const detail: OrderNeedsAttentionDetail = { eventId: 'o-needs-attention-reconcile-3', orderId: 'o', customerId: 'c', detectedBy: 'reconciler', status: 'COMPENSATING', reason: 'r', attempts: 3, executionName: 'x' };
+    const client = new EventBridgeClient({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    const detail: OrderNeedsAttentionDetail = {
+      eventId: 'o-needs-attention-reconcile-3',
+      orderId: 'o',
+      customerId: 'c',
+      detectedBy: 'reconciler',
+      status: 'COMPENSATING',
+      reason: 'r',
+      attempts: 3,
+      executionName: 'x',
+    };
     try {
       await eventBridgeAttentionPublisher('orders-bus', client).publish(detail);
       refuse = true;
@@ -198,6 +223,8 @@ describe('OrderNeedsAttention on EventBridge', () => {
     }
 
     expect(requests[0].target).toBe('AWSEvents.PutEvents');
-    expect(requests[0].body.Entries).toEqual([{ EventBusName: 'orders-bus', Source: 'orders.saga', DetailType: 'OrderNeedsAttention', Detail: JSON.stringify(detail) }]);
+    expect(requests[0].body.Entries).toEqual([
+      { EventBusName: 'orders-bus', Source: 'orders.saga', DetailType: 'OrderNeedsAttention', Detail: JSON.stringify(detail) },
+    ]);
   });
 });

@@ -14,7 +14,9 @@ describe('repository contract', () => {
     const testCommand = commands.find((line) => line.startsWith('npm test') || line.startsWith('npm run test'));
     expect(testCommand).toBe('npm test');
 
-    const ci = read('.ci/run').split('\n').map((line) => line.trim());
+    const ci = read('.ci/run')
+      .split('\n')
+      .map((line) => line.trim());
     expect(ci).toContain(testCommand);
     expect(ci.some((line) => line.startsWith('npm ci'))).toBe(true);
   });

@@ -102,7 +102,10 @@ describe('published events carry an id consumers can de-duplicate on', () => {
       Source: 'orders.saga',
       Detail: { eventId: `${completed.orderId}-completed`, orderId: completed.orderId, customerId: 'event-ids' },
     });
-    expect(eventsAbout(failed.orderId, 'OrderFailed')[0].Detail).toMatchObject({ eventId: `${failed.orderId}-failed`, reason: expect.stringMatching(/Out of stock/) });
+    expect(eventsAbout(failed.orderId, 'OrderFailed')[0].Detail).toMatchObject({
+      eventId: `${failed.orderId}-failed`,
+      reason: expect.stringMatching(/Out of stock/),
+    });
   });
 });
 
@@ -159,7 +162,15 @@ describe('business outcomes and executions that need a person are told apart', (
     const states: Record<string, any> = cloud.config.stateMachines[0].definition.States;
     const failStates = Object.entries(states).filter(([, state]) => state.Type === 'Fail');
     expect(failStates.map(([name, state]) => `${name}: ${state.Error}`)).toEqual(['NeedsAttention: OrderNeedsAttention']);
-    for (const name of ['BeginCompensation', 'RefundPayment', 'ReleaseInventory', 'MarkOrderFailed', 'PublishOrderFailed', 'CompleteOrder', 'PublishOrderCompleted']) {
+    for (const name of [
+      'BeginCompensation',
+      'RefundPayment',
+      'ReleaseInventory',
+      'MarkOrderFailed',
+      'PublishOrderFailed',
+      'CompleteOrder',
+      'PublishOrderCompleted',
+    ]) {
       expect({ name, catches: states[name].Catch.map((c: { Next: string }) => c.Next) }).toEqual({ name, catches: ['FlagNeedsAttention'] });
     }
   });

@@ -18,7 +18,9 @@ describe('transient AWS errors', () => {
   );
 
   it('treats a transaction cancelled by a conflicting transaction as transient', () => {
-    expect(isTransientAwsError(awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] }))).toBe(true);
+    expect(isTransientAwsError(awsError('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] }))).toBe(
+      true,
+    );
   });
 
   it('keeps a transaction cancelled by a failed condition as it is (a business outcome, not a fault)', async () => {

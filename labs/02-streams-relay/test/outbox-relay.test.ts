@@ -99,7 +99,13 @@ async function placeOrder(customerId: string): Promise<string> {
 /** A saga input for a new order, as the relay would build it from the order's outbox event. */
 async function sagaInputForNewOrder(customerId: string): Promise<SagaInput> {
   const orderId = await placeOrder(customerId);
-  return { eventId: `event-${orderId}`, orderId, customerId, items: [{ productId: 'keyboard', quantity: 1, unitPriceCents: 4999 as Cents }], totalCents: 4999 as Cents };
+  return {
+    eventId: `event-${orderId}`,
+    orderId,
+    customerId,
+    items: [{ productId: 'keyboard', quantity: 1, unitPriceCents: 4999 as Cents }],
+    totalCents: 4999 as Cents,
+  };
 }
 
 /** Waits until the Outbox table's stream holds `count` records matching `filter`. */

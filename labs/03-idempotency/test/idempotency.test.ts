@@ -54,7 +54,9 @@ function validOrder(customerId: string, quantity = 2): ValidOrderRequest {
 
 /** Fakes only the clock (Date), not timers: the SDK's own timers keep working. */
 function fakeClock(at: string) {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+  });
   jest.setSystemTime(new Date(at));
 }
 
@@ -286,9 +288,7 @@ describe('Step 4 · conflicting retries are refused with 409 and 422', () => {
   });
 
   it('lets 20 concurrent requests with one key create exactly one order; the others get it back or a 409 with Retry-After', async () => {
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () => post(order('idem-concurrent'), { 'x-idempotency-key': 'concurrent-key' })),
-    );
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post(order('idem-concurrent'), { 'x-idempotency-key': 'concurrent-key' })));
 
     const created = responses.filter((r) => r.statusCode === 201);
     const inProgress = responses.filter((r) => r.statusCode === 409);

@@ -176,7 +176,12 @@ describe('Step 3 · RefundPayment undoes a charge, once', () => {
 describe('Step 4 · ReleaseInventory puts stock back, once', () => {
   it('puts reserved stock back, and changes nothing when it runs again', async () => {
     const input = await newOrder('release-twice', [{ productId: 'keyboard', quantity: 2, price: 49.99 }]);
-    await put('InventoryTable', { productId: `reservation#${input.orderId}`, orderId: input.orderId, state: 'RESERVED', items: [{ productId: 'keyboard', quantity: 2 }] });
+    await put('InventoryTable', {
+      productId: `reservation#${input.orderId}`,
+      orderId: input.orderId,
+      state: 'RESERVED',
+      items: [{ productId: 'keyboard', quantity: 2 }],
+    });
     const keyboards = await stock('keyboard');
 
     expect(await invoke('releaseInventory', { orderId: input.orderId })).toMatchObject({ outcome: 'RELEASED' });
@@ -318,7 +323,14 @@ describe('Steps 1–4 together · the saga completes, or compensates in reverse 
     const execution = await runSaga(input);
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(statesEntered(execution)).toEqual(['ReserveInventory', 'ProcessPayment', 'SendNotification', 'CompleteOrder', 'PublishOrderCompleted', 'OrderCompleted']);
+    expect(statesEntered(execution)).toEqual([
+      'ReserveInventory',
+      'ProcessPayment',
+      'SendNotification',
+      'CompleteOrder',
+      'PublishOrderCompleted',
+      'OrderCompleted',
+    ]);
     expect(await stock('laptop')).toBe(laptops - 2);
     expect(await payment(input.orderId)).toMatchObject({ status: 'CHARGED', amountCents: 259998 });
     expect(await statuses(input.orderId)).toEqual(['PENDING', 'INVENTORY_RESERVED', 'PAYMENT_PROCESSED', 'COMPLETED']);
@@ -354,7 +366,14 @@ describe('Steps 1–4 together · the saga completes, or compensates in reverse 
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(statesEntered(execution)).toEqual([
-      'ReserveInventory', 'ProcessPayment', 'BeginCompensation', 'RefundPayment', 'ReleaseInventory', 'MarkOrderFailed', 'PublishOrderFailed', 'OrderFailed',
+      'ReserveInventory',
+      'ProcessPayment',
+      'BeginCompensation',
+      'RefundPayment',
+      'ReleaseInventory',
+      'MarkOrderFailed',
+      'PublishOrderFailed',
+      'OrderFailed',
     ]);
     expect(retriesOf(execution, 'ProcessPayment')).toBe(0);
     expect(await stock('monitor')).toBe(monitors);

@@ -44,7 +44,11 @@ export const measureCeiling: Section = async (context, figures) => {
     await createTables(client, config);
     // Imported only now: the solution's client reads the endpoint from the environment when first used.
     const { createOrderWithOutboxEvent } = await import('../../../solution/src/lib/orders');
-    const order = { customerId: 'bench-customer', items: [{ productId: BENCH_PRODUCT, quantity: 1, unitPriceCents: 100 }], totalCents: 100 } as unknown as Parameters<typeof createOrderWithOutboxEvent>[0];
+    const order = {
+      customerId: 'bench-customer',
+      items: [{ productId: BENCH_PRODUCT, quantity: 1, unitPriceCents: 100 }],
+      totalCents: 100,
+    } as unknown as Parameters<typeof createOrderWithOutboxEvent>[0];
     const write = async () => {
       await createOrderWithOutboxEvent(order);
       return true;

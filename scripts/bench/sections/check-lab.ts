@@ -47,7 +47,8 @@ const measureChecks: Section = async (context, figures) => {
       context.progress(`${check.name}, ${run < 1 ? 'warm-up' : `run ${run}/${context.runs}`}`);
       const result = await timeCommand('npm', ['run', '--silent', 'check:lab', '--', ...check.args], { cwd: context.root, timeoutMs: 180_000 });
       // Exit 1 is the starter's honest "not done yet"; anything else unexpected means the check did not measure what we think.
-      if (result.code !== check.expected) throw new CommandFailedError(`npm run check:lab -- ${check.args.join(' ')} (expected status ${check.expected})`, result.code, result.output);
+      if (result.code !== check.expected)
+        throw new CommandFailedError(`npm run check:lab -- ${check.args.join(' ')} (expected status ${check.expected})`, result.code, result.output);
       if (run >= 1) figures.add(check.name, 's', result.seconds);
     }
   }

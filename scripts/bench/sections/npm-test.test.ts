@@ -2,7 +2,12 @@ import { testPhases } from './npm-test';
 
 describe('npm test phases for the bench', () => {
   it('splits the test script into its && phases', () => {
-    expect(testPhases('npm run typecheck && npm run lint:md && jest && npm run verify:labs')).toEqual(['npm run typecheck', 'npm run lint:md', 'jest', 'npm run verify:labs']);
+    expect(testPhases('npm run typecheck && npm run lint:md && jest && npm run verify:labs')).toEqual([
+      'npm run typecheck',
+      'npm run lint:md',
+      'jest',
+      'npm run verify:labs',
+    ]);
   });
 
   it('follows a changed test script', () => {

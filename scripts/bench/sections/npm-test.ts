@@ -7,7 +7,10 @@ import { lastLines, timeCommand } from '../processes';
 export function testPhases(testScript: string | undefined): string[] {
   if (testScript === undefined || testScript.trim() === '') throw new Error('package.json has no "test" script');
   if (/\|\||;|\|/.test(testScript.replace(/&&/g, ''))) throw new Error(`package.json's "test" script is not a plain "a && b && c" chain: ${testScript}`);
-  return testScript.split('&&').map((phase) => phase.trim()).filter((phase) => phase !== '');
+  return testScript
+    .split('&&')
+    .map((phase) => phase.trim())
+    .filter((phase) => phase !== '');
 }
 
 /**

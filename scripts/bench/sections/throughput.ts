@@ -42,7 +42,11 @@ async function oneRun(context: Parameters<Section>[0], figures: FigureSet): Prom
   const plan = loadPlan(context.quick);
   const cloud = await startCloud(context);
   try {
-    const client = new DynamoDBClient({ endpoint: cloud.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: cloud.dynamodbEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       await seedInventory(client, loadServiceConfig(), [{ productId: BENCH_PRODUCT, available: BENCH_STOCK }]);
     } finally {
@@ -79,7 +83,14 @@ async function oneRun(context: Parameters<Section>[0], figures: FigureSet): Prom
       const ends = [];
       for (const orderId of sample) ends.push(await timeToTerminal(cloud, orderId, deadline));
       figures.add(`201 to terminal status p50 at concurrency ${concurrency}`, 'ms', median(ends.map((e) => e.ms)));
-      figures.add(`201 to terminal status p95 at concurrency ${concurrency}`, 'ms', percentile(ends.map((e) => e.ms), 95));
+      figures.add(
+        `201 to terminal status p95 at concurrency ${concurrency}`,
+        'ms',
+        percentile(
+          ends.map((e) => e.ms),
+          95,
+        ),
+      );
       figures.add(`sampled orders that ended FAILED at concurrency ${concurrency}`, 'count', ends.filter((e) => e.status === 'FAILED').length);
     }
     const rssAfter = processTreeRssMB(pid);

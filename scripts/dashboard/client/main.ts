@@ -47,7 +47,12 @@ function replace(id: string, html: string): void {
   drawn.set(id, html);
   const region = $(id);
   const active = document.activeElement instanceof HTMLElement && region.contains(document.activeElement) ? document.activeElement : undefined;
-  const focused = active?.dataset.orderId !== undefined ? ['data-order-id', active.dataset.orderId] : active?.dataset.executionName !== undefined ? ['data-execution-name', active.dataset.executionName] : undefined;
+  const focused =
+    active?.dataset.orderId !== undefined
+      ? ['data-order-id', active.dataset.orderId]
+      : active?.dataset.executionName !== undefined
+        ? ['data-execution-name', active.dataset.executionName]
+        : undefined;
   const open = [...region.querySelectorAll('details')].map((details) => details.open);
   region.innerHTML = html;
   region.querySelectorAll('details').forEach((details, index) => {
@@ -100,10 +105,13 @@ function wire(): void {
           chosenExecution = undefined;
         }
         // The same key answered with the same order: the stored response came back, nothing was written.
-        const replay = orderId !== undefined && orderByKey.get(result.key) === orderId ? ' — idempotent replay: the first response again, nothing new written' : '';
+        const replay =
+          orderId !== undefined && orderByKey.get(result.key) === orderId ? ' — idempotent replay: the first response again, nothing new written' : '';
         if (orderId) orderByKey.set(result.key, orderId);
         const message = result.body?.message ?? result.body?.error ?? '';
-        say(`${button.textContent?.trim()}: HTTP ${result.statusCode} with key ${result.key}${orderId ? `, order ${short(orderId)}` : ''}${message ? ` (${message})` : ''}${replay}`);
+        say(
+          `${button.textContent?.trim()}: HTTP ${result.statusCode} with key ${result.key}${orderId ? `, order ${short(orderId)}` : ''}${message ? ` (${message})` : ''}${replay}`,
+        );
         render();
       } catch (error) {
         say(`Could not place the order: ${(error as Error).message}`);

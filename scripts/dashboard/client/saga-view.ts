@@ -133,7 +133,9 @@ export function renderHistory(execution: ExecutionView | undefined, orderStatus:
       return `<li class="run ${run.status}" data-state="${escapeHtml(run.name)}"><details><summary><span class="run-name">${escapeHtml(run.name)}</span> <span class="tag ${run.status}">${run.status}</span>${retries}${error} <span class="muted">${run.durationMs === undefined ? '' : `${run.durationMs} ms`}</span></summary>${detail}</details></li>`;
     })
     .join('');
-  const ended = execution.stopDate ? ` · ended ${time(execution.stopDate)} after ${duration(new Date(execution.stopDate).getTime() - new Date(execution.startDate).getTime())}` : '';
+  const ended = execution.stopDate
+    ? ` · ended ${time(execution.stopDate)} after ${duration(new Date(execution.stopDate).getTime() - new Date(execution.startDate).getTime())}`
+    : '';
   const { text, tone } = verdictText(execution);
   const redriven = execution.redriveCount > 0 ? ` · re-driven ${execution.redriveCount}×` : '';
   // Loud on purpose: this is the one end that waits for a person (an alarm on AWS).

@@ -52,9 +52,9 @@ export interface IdempotencyKeyView {
   readonly key?: string;
   readonly customerId?: string;
   /** Powertools' record, while it exists. */
-  readonly lock?: { readonly id: string; readonly status: string; /** Epoch seconds. */ readonly expiration?: number };
+  readonly lock?: { readonly id: string; readonly status: string /** Epoch seconds. */; readonly expiration?: number };
   /** The claim the order's transaction wrote: the order this key created, refused to any other. */
-  readonly claim?: { readonly id: string; readonly orderId: string; /** Epoch seconds. */ readonly expiration?: number };
+  readonly claim?: { readonly id: string; readonly orderId: string /** Epoch seconds. */; readonly expiration?: number };
   /** Requests seen with this key, in order: 'stored' (first 201), 'replayed', 'conflict' (422), 'in-progress' (409). */
   readonly requests: readonly string[];
 }

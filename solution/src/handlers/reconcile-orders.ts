@@ -27,14 +27,17 @@ function reconcilerDeps(): ReconcilerDeps {
  * Scheduled (serverless.yml: rate(5 minutes)): drives on every open order
  * past its bound, and flags the ones that need a person. See lib/reconciler.ts.
  */
-export const handler = instrumented('reconcileOrders', async (_event: ScheduledEvent, _context: Context): Promise<{ visited: number; byAction: Record<string, number> }> => {
-  const visits = await reconcileOpenOrders(reconcilerDeps(), reconcileSettingsFromEnv());
-  for (const visit of visits) logVisit(visit);
-  const byAction: Record<string, number> = {};
-  for (const visit of visits) byAction[visit.action] = (byAction[visit.action] ?? 0) + 1;
-  logger.info('reconciler run finished', { visited: visits.length, byAction });
-  return { visited: visits.length, byAction };
-});
+export const handler = instrumented(
+  'reconcileOrders',
+  async (_event: ScheduledEvent, _context: Context): Promise<{ visited: number; byAction: Record<string, number> }> => {
+    const visits = await reconcileOpenOrders(reconcilerDeps(), reconcileSettingsFromEnv());
+    for (const visit of visits) logVisit(visit);
+    const byAction: Record<string, number> = {};
+    for (const visit of visits) byAction[visit.action] = (byAction[visit.action] ?? 0) + 1;
+    logger.info('reconciler run finished', { visited: visits.length, byAction });
+    return { visited: visits.length, byAction };
+  },
+);
 
 function logVisit(visit: OrderVisit): void {
   if (visit.action === 'ERROR') logger.error('could not drive the order on; a later run retries', { ...visit });

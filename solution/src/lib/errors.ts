@@ -102,7 +102,10 @@ function formatCentsForMessage(cents: number): string {
  * take effect now.
  */
 export class AlreadyCompensatedError extends BusinessError {
-  constructor(readonly orderId: string, readonly step: string) {
+  constructor(
+    readonly orderId: string,
+    readonly step: string,
+  ) {
     super(`${step} refused: order ${orderId} was already compensated`);
   }
 }

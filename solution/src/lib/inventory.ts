@@ -47,9 +47,7 @@ export function reservationKey(orderId: string): string {
 }
 
 export async function findReservation(orderId: string): Promise<Reservation | undefined> {
-  const result = await dynamo().send(
-    new GetCommand({ TableName: tables.inventory(), Key: { productId: reservationKey(orderId) }, ConsistentRead: true }),
-  );
+  const result = await dynamo().send(new GetCommand({ TableName: tables.inventory(), Key: { productId: reservationKey(orderId) }, ConsistentRead: true }));
   return result.Item as Reservation | undefined;
 }
 
@@ -126,9 +124,7 @@ export async function releaseInventory(orderId: string, clock: Clock = systemClo
     if (!reservation) {
       try {
         const tombstone: Reservation = { productId: reservationKey(orderId), orderId, state: 'RELEASED', items: [], releasedAt: now };
-        await dynamo().send(
-          new PutCommand({ TableName: tables.inventory(), Item: tombstone, ConditionExpression: 'attribute_not_exists(productId)' }),
-        );
+        await dynamo().send(new PutCommand({ TableName: tables.inventory(), Item: tombstone, ConditionExpression: 'attribute_not_exists(productId)' }));
         return { outcome: 'NOTHING_RESERVED', items: [] };
       } catch (error) {
         if (isConditionalCheckFailed(error)) continue; // a reservation appeared meanwhile: release it

@@ -18,9 +18,7 @@ export interface ValidOrderRequest {
   readonly totalCents: Cents;
 }
 
-export type ParseResult =
-  | { readonly ok: true; readonly order: ValidOrderRequest }
-  | { readonly ok: false; readonly problems: readonly FieldProblem[] };
+export type ParseResult = { readonly ok: true; readonly order: ValidOrderRequest } | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
 /**
  * Turns a raw HTTP body into a valid order or the full list of problems.

@@ -9,14 +9,7 @@
  *     `-------------+--> COMPENSATING <--'  -> FAILED
  * ```
  */
-export const ORDER_STATUSES = [
-  'PENDING',
-  'INVENTORY_RESERVED',
-  'PAYMENT_PROCESSED',
-  'COMPLETED',
-  'COMPENSATING',
-  'FAILED',
-] as const;
+export const ORDER_STATUSES = ['PENDING', 'INVENTORY_RESERVED', 'PAYMENT_PROCESSED', 'COMPLETED', 'COMPENSATING', 'FAILED'] as const;
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

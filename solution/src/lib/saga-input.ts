@@ -18,7 +18,10 @@ export function parseSagaInput(input: unknown): SagaInput {
   if (!Array.isArray(items) || items.length === 0) problems.add('items', 'must be a non-empty array');
   else
     items.forEach((item: unknown, i) => {
-      if (!isPlainObject(item)) return problems.add(`items[${i}]`, 'must be an object');
+      if (!isPlainObject(item)) {
+        problems.add(`items[${i}]`, 'must be an object');
+        return;
+      }
       checkIdentifier(item.productId, `items[${i}].productId`, 64, problems);
       if (!isNonNegativeInteger(item.quantity) || item.quantity === 0) problems.add(`items[${i}].quantity`, 'must be a positive integer');
       if (!isNonNegativeInteger(item.unitPriceCents)) problems.add(`items[${i}].unitPriceCents`, 'must be a non-negative integer');
@@ -74,4 +77,3 @@ export function describeCaughtError(error: CaughtError): string {
 function isNonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
-

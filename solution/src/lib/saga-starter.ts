@@ -22,9 +22,7 @@ export type StartOutcome = 'STARTED' | 'ALREADY_STARTED';
 export async function startSaga(input: SagaInput): Promise<{ outcome: StartOutcome; executionName: string }> {
   const executionName = input.eventId;
   try {
-    await sfn().send(
-      new StartExecutionCommand({ stateMachineArn: requireEnv('STATE_MACHINE_ARN'), name: executionName, input: JSON.stringify(input) }),
-    );
+    await sfn().send(new StartExecutionCommand({ stateMachineArn: requireEnv('STATE_MACHINE_ARN'), name: executionName, input: JSON.stringify(input) }));
     return { outcome: 'STARTED', executionName };
   } catch (error) {
     if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return { outcome: 'ALREADY_STARTED', executionName };

@@ -30,12 +30,7 @@ export function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-export function rejectUnknownFields(
-  value: Record<string, unknown>,
-  allowed: readonly string[],
-  path: string,
-  problems: Problems,
-): void {
+export function rejectUnknownFields(value: Record<string, unknown>, allowed: readonly string[], path: string, problems: Problems): void {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) problems.add(path ? `${path}.${key}` : key, 'is not a known field');
   }

@@ -95,7 +95,7 @@ function statusUpdate(orderId: string, to: OrderStatus, at: Date, reason?: strin
     ':at': at.toISOString(),
     ':change': [reason === undefined ? { status: to, at: at.toISOString() } : { status: to, at: at.toISOString(), reason }],
   };
-  from.forEach((status, i) => (values[`:from${i}`] = status));
+  for (const [i, status] of from.entries()) values[`:from${i}`] = status;
   let update = 'SET #status = :to, updatedAt = :at, statusHistory = list_append(statusHistory, :change)';
   if (reason !== undefined) {
     update += ', failureReason = :reason';

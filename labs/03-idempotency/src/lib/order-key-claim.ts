@@ -87,9 +87,7 @@ export async function createOrderOnce(request: ValidOrderRequest, idempotencyKey
   const claimId = keyClaimId(request.customerId, idempotencyKey);
   const hash = requestHash(request);
   try {
-    const order = await createOrderWithOutboxEvent(request, clock, undefined, (newOrder) => [
-      keyClaimItem(claimId, newOrder.orderId, hash, now),
-    ]);
+    const order = await createOrderWithOutboxEvent(request, clock, undefined, (newOrder) => [keyClaimItem(claimId, newOrder.orderId, hash, now)]);
     return { order, replayed: false };
   } catch (error) {
     if (!failedConditionIndexes(error)?.includes(CLAIM_INDEX)) throw error;

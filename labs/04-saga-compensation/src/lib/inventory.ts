@@ -48,9 +48,7 @@ export function reservationKey(orderId: string): string {
 }
 
 export async function findReservation(orderId: string): Promise<Reservation | undefined> {
-  const result = await dynamo().send(
-    new GetCommand({ TableName: tables.inventory(), Key: { productId: reservationKey(orderId) }, ConsistentRead: true }),
-  );
+  const result = await dynamo().send(new GetCommand({ TableName: tables.inventory(), Key: { productId: reservationKey(orderId) }, ConsistentRead: true }));
   return result.Item as Reservation | undefined;
 }
 
