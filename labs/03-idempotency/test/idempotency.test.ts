@@ -95,11 +95,24 @@ function holdNextOrderTransaction() {
     },
     { step: 'initialize', name },
   );
+  const release = () => {
+    dynamo().middlewareStack.remove(name);
+    unblock();
+  };
   return {
     reached,
-    release() {
-      dynamo().middlewareStack.remove(name);
-      unblock();
+    release,
+    /**
+     * Waits until `request` is held in its order transaction. A request that
+     * answers first never wrote its order (e.g. an unfinished TODO): the
+     * test then fails at once, saying so, instead of waiting for its timeout.
+     */
+    async holding(request: Promise<APIGatewayProxyResult>): Promise<void> {
+      const answered = await Promise.race([reached.then(() => undefined), request]);
+      if (answered !== undefined) {
+        release();
+        throw new Error(`the first request answered ${answered.statusCode} (${answered.body}) before it wrote its order, so it never held its key in progress`);
+      }
     },
   };
 }
@@ -218,7 +231,7 @@ describe('Step 3 · a retried POST /orders returns the first answer', () => {
     fakeClock('2030-02-01T10:00:00Z');
     const hold = holdNextOrderTransaction();
     const timedOut = post(order('idem-timeout'), { 'x-idempotency-key': 'timeout-key' }, lambdaContext('createOrder', Date.now() + 200));
-    await hold.reached;
+    await hold.holding(timedOut);
     jest.setSystemTime(new Date('2030-02-01T10:00:05Z'));
 
     const retried = await post(order('idem-timeout'), { 'x-idempotency-key': 'timeout-key' });
@@ -274,7 +287,7 @@ describe('Step 4 · conflicting retries are refused with 409 and 422', () => {
   it('answers 409 with Retry-After while the first request with the key is still running, then the first one completes', async () => {
     const hold = holdNextOrderTransaction();
     const first = post(order('idem-in-progress'), { 'x-idempotency-key': 'in-progress-key' });
-    await hold.reached;
+    await hold.holding(first);
 
     const second = await post(order('idem-in-progress'), { 'x-idempotency-key': 'in-progress-key' });
     hold.release();
