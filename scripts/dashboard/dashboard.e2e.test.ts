@@ -1,13 +1,10 @@
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
-import { type LocalCloud, startLocalCloud } from '../local-cloud/local-cloud';
+import type { LocalCloud } from '../local-cloud/local-cloud';
+import { type InProcessCloud, startInProcessCloud } from '../test-support/in-process-cloud';
 import { tableNameOf } from '../local-cloud/serverless-config';
-import { deleteTables } from '../local-cloud/tables';
 import { NO_CHROMIUM_MESSAGE, chromiumPath, launchChromium, staysOnMachine } from './browser';
 import { type Dashboard, startDashboard } from './server';
 
@@ -32,23 +29,13 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
   let dashboard: Dashboard;
   let browser: Browser;
   let page: Page;
-  let stateDir: string;
+  let running: InProcessCloud | undefined;
   const consoleErrors: string[] = [];
   const requests: string[] = [];
 
   beforeAll(async () => {
-    stateDir = mkdtempSync(path.join(os.tmpdir(), 'sdp-dashboard-'));
-    cloud = await startLocalCloud({
-      dynamodbEndpoint: process.env.SDP_DYNAMODB_ENDPOINT,
-      stage: `dash${process.pid.toString(36)}`,
-      apiPort: 0,
-      sfnPort: 0,
-      stateDir,
-      stateMachineRetryWaitMs: 0,
-      streamPollIntervalMs: 50,
-      streamRetryDelayMs: () => 0,
-      environment: { FAULT_INJECTION: '' },
-    });
+    running = await startInProcessCloud('dash', { environment: { FAULT_INJECTION: '' } });
+    cloud = running.cloud;
     dashboard = await startDashboard(cloud, { port: 0 });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -64,17 +51,7 @@ describeInBrowser(`the dashboard in a real browser${hasChromium ? '' : ` (skippe
   afterAll(async () => {
     await browser?.close();
     await dashboard?.close();
-    if (cloud) {
-      await cloud.stop();
-      const dynamodb = new DynamoDBClient({
-        endpoint: cloud.dynamodbEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
-      await deleteTables(dynamodb, cloud.config);
-      dynamodb.destroy();
-    }
-    rmSync(stateDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   async function createOrder(body: unknown, key?: string): Promise<{ statusCode: number; orderId: string }> {

@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HopLog } from './hop-log';
-import { type LocalCloud, startLocalCloud } from './local-cloud';
+import type { LocalCloud } from './local-cloud';
+import { type InProcessCloud, startInProcessCloud } from '../test-support/in-process-cloud';
 import { pollUntil } from './poll';
 import type { PublishedEvent } from './state-machine';
-import { deleteTables } from './tables';
 
 /**
  * The reconciler as `npm start` runs it: on its schedule (an injected interval
@@ -22,20 +18,12 @@ import { deleteTables } from './tables';
  * COMPENSATING (the reconciler comes back every second with a 0 s bound).
  */
 let cloud: LocalCloud;
-let stateDir: string;
+let running: InProcessCloud | undefined;
 const logLines: string[] = [];
 const published: PublishedEvent[] = [];
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(path.join(os.tmpdir(), 'sdp-reconcile-'));
-  cloud = await startLocalCloud({
-    dynamodbEndpoint: process.env.SDP_DYNAMODB_ENDPOINT,
-    stage: `rc${process.pid.toString(36)}`,
-    apiPort: 0,
-    sfnPort: 0,
-    stateDir,
-    stateMachineRetryWaitMs: 0,
-    streamPollIntervalMs: 50,
+  running = await startInProcessCloud('rc', {
     scheduleIntervalMs: 250,
     environment: {
       FAULT_INJECTION: JSON.stringify({ reserveInventory: { rate: 1 }, releaseInventory: { rate: 1 } }),
@@ -44,20 +32,11 @@ beforeAll(async () => {
     },
     log: new HopLog({ write: (line) => logLines.push(line) }),
   });
+  cloud = running.cloud;
   cloud.events.on('published', (entry) => published.push(entry));
 });
 afterAll(async () => {
-  if (cloud) {
-    await cloud.stop();
-    const dynamodb = new DynamoDBClient({
-      endpoint: cloud.dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await deleteTables(dynamodb, cloud.config);
-    dynamodb.destroy();
-  }
-  rmSync(stateDir, { recursive: true, force: true });
+  await running?.stop();
 });
 
 const detailOf = (entry: PublishedEvent) => (typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : entry.Detail) as Record<string, unknown>;

@@ -1,8 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -13,9 +10,9 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { HopLog } from '../../scripts/local-cloud/hop-log';
-import { type LocalCloud, REPO_ROOT, startLocalCloud } from '../../scripts/local-cloud/local-cloud';
+import { type LocalCloud, REPO_ROOT } from '../../scripts/local-cloud/local-cloud';
+import { type InProcessCloud, startInProcessCloud } from '../../scripts/test-support/in-process-cloud';
 import { pollUntil } from '../../scripts/local-cloud/poll';
-import { deleteTables } from '../../scripts/local-cloud/tables';
 
 /**
  * The local cloud end to end, as `npm start` builds it from serverless.yml:
@@ -26,38 +23,18 @@ import { deleteTables } from '../../scripts/local-cloud/tables';
  */
 let cloud: LocalCloud;
 let sfn: SFNClient;
-let stateDir: string;
+let running: InProcessCloud | undefined;
 /** The hop log `npm start` prints, captured. */
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(path.join(os.tmpdir(), 'sdp-e2e-'));
-  cloud = await startLocalCloud({
-    dynamodbEndpoint: process.env.SDP_DYNAMODB_ENDPOINT,
-    stage: `e2e${process.pid.toString(36)}`,
-    apiPort: 0,
-    sfnPort: 0,
-    stateDir,
-    stateMachineRetryWaitMs: 0,
-    streamPollIntervalMs: 50,
-    streamRetryDelayMs: () => 0,
-    log: new HopLog({ write: (line) => logLines.push(line) }),
-  });
+  running = await startInProcessCloud('e2e', { log: new HopLog({ write: (line) => logLines.push(line) }) });
+  cloud = running.cloud;
   sfn = new SFNClient({ endpoint: cloud.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 });
 afterAll(async () => {
   sfn?.destroy();
-  if (cloud) {
-    await cloud.stop();
-    const dynamodb = new DynamoDBClient({
-      endpoint: cloud.dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await deleteTables(dynamodb, cloud.config);
-    dynamodb.destroy();
-  }
-  rmSync(stateDir, { recursive: true, force: true });
+  await running?.stop();
 });
 
 function runTestApi(url: string): Promise<{ code: number; output: string }> {
