@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { freePort } from '../local-cloud/ports';
 import type { BenchContext } from './context';
 import { request } from './http';
 import { lastLines, spawnGroup, stopGroup } from './processes';
+import { freeStartPorts, startPortArgs } from '../local-cloud/own-ports';
 
 /** `npm start` running on ports of its own, as the bench sees it. */
 export interface RunningCloud {
@@ -29,20 +29,9 @@ export class CloudStartError extends Error {
  * so its first answer means ready, without depending on the banner's wording.
  */
 export async function startCloud(context: BenchContext, options: { persistDir?: string; timeoutMs?: number } = {}): Promise<RunningCloud> {
-  const [api, sfn, dynamodb, dashboard] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  // The dashboard runs as it does for a learner, on a free port of its own (3001 may be in use).
-  const args = [
-    'start',
-    '--',
-    '--api-port',
-    String(api),
-    '--sfn-port',
-    String(sfn),
-    '--dynamodb-port',
-    String(dynamodb),
-    '--dashboard-port',
-    String(dashboard),
-  ];
+  // Every port free, the dashboard's too: it runs as it does for a learner (3001 may be in use).
+  const ports = await freeStartPorts();
+  const args = ['start', '--', ...startPortArgs(ports)];
   if (options.persistDir) args.push('--persist', options.persistDir);
   const started = process.hrtime.bigint();
   const child = spawnGroup('npm', args, { cwd: context.root });
@@ -51,7 +40,7 @@ export async function startCloud(context: BenchContext, options: { persistDir?: 
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let exitCode: number | null | undefined;
   child.once('exit', (code) => (exitCode = code));
-  const apiUrl = `http://127.0.0.1:${api}`;
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
   const probe = `${apiUrl}/orders/${randomUUID()}`;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
@@ -69,5 +58,5 @@ export async function startCloud(context: BenchContext, options: { persistDir?: 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const readySeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { child, apiUrl, dynamodbEndpoint: `http://127.0.0.1:${dynamodb}`, readySeconds, stop: () => stopGroup(child, 10_000) };
+  return { child, apiUrl, dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`, readySeconds, stop: () => stopGroup(child, 10_000) };
 }

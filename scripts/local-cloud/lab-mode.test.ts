@@ -6,8 +6,8 @@ import { writeVariant } from '../labs/lab-tree';
 import { loadLabs } from '../labs/manifest';
 import { REPO_ROOT } from './local-cloud';
 import { pollUntil } from './poll';
-import { freePort } from './ports';
 import { ownEngineEnvironment } from '../test-support/own-engine-env';
+import { freeStartPorts, startPortArgs } from './own-ports';
 
 /**
  * `npm start -- --lab N` runs the learner's lab files over solution/src in
@@ -30,28 +30,11 @@ interface Running {
 }
 
 async function start(args: string[]): Promise<Running> {
-  const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort(), dashboard: await freePort() };
-  // Every port its own: an npm start already running on this machine holds the defaults (the dashboard's 3001 too).
-  const child = spawn(
-    process.execPath,
-    [
-      TSX_CLI,
-      START,
-      ...args,
-      '--api-port',
-      String(ports.api),
-      '--sfn-port',
-      String(ports.sfn),
-      '--dynamodb-port',
-      String(ports.dynamodb),
-      '--dashboard-port',
-      String(ports.dashboard),
-    ],
-    {
-      cwd: REPO_ROOT,
-      env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
-    },
-  );
+  const ports = await freeStartPorts();
+  const child = spawn(process.execPath, [TSX_CLI, START, ...args, ...startPortArgs(ports)], {
+    cwd: REPO_ROOT,
+    env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -10,6 +10,7 @@ import { pollUntil } from './poll';
 import { freePort } from './ports';
 import { parseStartArgs } from './start-args';
 import { ownEngineEnvironment } from '../test-support/own-engine-env';
+import { freeStartPorts, startPortArgs } from './own-ports';
 
 /**
  * `npm start` as a learner meets it: clear messages instead of stack traces
@@ -185,29 +186,14 @@ unixOnly('npm start and Ctrl-C (Unix process groups and signals; skipped on nati
   });
 
   it('serves the API within 30 s, and SIGINT to the whole npm start process tree (what Ctrl-C sends) leaves no process and no java behind', async () => {
-    const ports = { api: await freePort(), sfn: await freePort(), dynamodb: await freePort(), dashboard: await freePort() };
+    const ports = await freeStartPorts();
     // Its own process group, like a terminal's foreground job, so the signal reaches the tree as Ctrl-C would.
-    npm = spawn(
-      'npm',
-      [
-        'start',
-        '--',
-        '--api-port',
-        String(ports.api),
-        '--sfn-port',
-        String(ports.sfn),
-        '--dynamodb-port',
-        String(ports.dynamodb),
-        '--dashboard-port',
-        String(ports.dashboard),
-      ],
-      {
-        cwd: REPO_ROOT,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
-      },
-    );
+    npm = spawn('npm', ['start', '--', ...startPortArgs(ports)], {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
+    });
     const groupId = npm.pid as number;
     let output = '';
     npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -5,6 +5,7 @@ import { REPO_ROOT } from '../local-cloud/local-cloud';
 import { pollUntil } from '../local-cloud/poll';
 import { assertPortFree, freePort } from '../local-cloud/ports';
 import { ownEngineEnvironment } from '../test-support/own-engine-env';
+import { startPortArgs } from '../local-cloud/own-ports';
 
 /**
  * `npm start` as a separate process, so it can be killed with SIGKILL (a
@@ -60,16 +61,9 @@ export async function startCloudProcess(options: CloudProcessOptions): Promise<C
     path.join(REPO_ROOT, 'scripts', 'local-cloud', 'start.ts'),
     '--persist',
     options.persistDir,
-    '--api-port',
-    String(ports.api),
-    '--sfn-port',
-    String(ports.sfn),
-    '--dynamodb-port',
-    String(ports.dynamodb),
-    // The dashboard runs as in a learner's npm start (the memory figure includes it), on a free
-    // port: its fixed default would make two suites, or a suite and a learner's npm start, collide.
-    '--dashboard-port',
-    String(await freePort()),
+    // The dashboard runs as in a learner's npm start (the memory figure includes it), on a fresh
+    // free port each start: its fixed default would make two suites, or a suite and a learner's npm start, collide.
+    ...startPortArgs({ ...ports, dashboard: await freePort() }),
     ...(options.extraArgs ?? []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
