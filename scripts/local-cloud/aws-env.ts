@@ -15,6 +15,11 @@ export function localAwsEnvironment(endpoints: { dynamodb: string; sfn?: string 
     // No X-Ray daemon locally: keep the Powertools Tracer off even where
     // AWS_EXECUTION_ENV happens to be set (e.g. some CI runners).
     POWERTOOLS_TRACE_ENABLED: 'false',
+    // With the Tracer off, the X-Ray SDK it loads still starts "automatic
+    // mode" unless told otherwise: an async hook called on every promise
+    // and socket of the process, which costs the local cloud throughput and
+    // traces nothing. Manual mode skips that hook; Lambda never sees this.
+    AWS_XRAY_MANUAL_MODE: 'true',
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
     ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),

@@ -10,5 +10,6 @@ process.env.AWS_ACCESS_KEY_ID = 'local';
 process.env.AWS_SECRET_ACCESS_KEY = 'local';
 process.env.AWS_REGION = 'us-east-1';
 process.env.POWERTOOLS_TRACE_ENABLED = 'false'; // no X-Ray daemon in tests (see aws-env.ts)
+process.env.AWS_XRAY_MANUAL_MODE = 'true'; // no async hook on every promise from the X-Ray SDK (see aws-env.ts)
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_SESSION_TOKEN;

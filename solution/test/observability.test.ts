@@ -84,6 +84,7 @@ describe('observability', () => {
     const saved = { ...process.env };
     process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
     process.env.POWERTOOLS_TRACE_ENABLED = 'true';
+    delete process.env.AWS_XRAY_MANUAL_MODE; // as in Lambda: the X-Ray SDK tracks the segment across awaits
     try {
       await jest.isolateModulesAsync(async () => {
         const xray = await import('aws-xray-sdk-core');
