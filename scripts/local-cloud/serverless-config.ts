@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument, type Tags } from 'yaml';
+import type { Tags } from 'yaml';
+import { MEMO_ROOT, memoKey, packageVersion, recallMemo, rememberMemo } from './disk-memo';
 import { parseScheduleExpression, type ScheduleExpression } from './schedule-expression';
 
 /**
@@ -86,6 +87,9 @@ export interface ServiceConfig {
   readonly resources: Record<string, { Type: string; Properties?: Record<string, any> }>;
 }
 
+/** Change it when intrinsicTags changes what a tag becomes: remembered parses then miss. */
+const TAGS_VERSION = 'intrinsics-1';
+
 const intrinsicTags: Tags = [
   { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
   {
@@ -112,15 +116,41 @@ export function loadServiceConfig(options: LoadOptions = {}): ServiceConfig {
   } catch (error) {
     throw new ServerlessConfigError(`Cannot read ${file}: ${(error as Error).message}`);
   }
+  const raw = parseYaml(text, file);
+  const stage = options.stage ?? 'local';
+  const region = options.region ?? 'us-east-1';
+  const resolved = resolveVariables(raw, raw, { stage, region }) as Record<string, any>;
+  return toServiceConfig(resolved, stage, region, file);
+}
+
+const PARSED_YAML = path.join(MEMO_ROOT, 'sdp-serverless-yaml');
+
+/**
+ * The file's YAML as plain data (intrinsic tags as their JSON form). Parsing
+ * 1,000 lines of YAML costs about 0.15 s of CPU in a fresh jest module
+ * registry, which every test file (and every `check:lab`) would pay for the
+ * same text: the result is remembered as JSON under the text's hash. Only a
+ * successful parse is remembered; invalid YAML fails every time.
+ */
+function parseYaml(text: string, file: string): Record<string, any> {
+  const key = memoKey(packageVersion('yaml'), TAGS_VERSION, text);
+  const remembered = recallMemo(PARSED_YAML, key);
+  if (remembered !== undefined) {
+    try {
+      return JSON.parse(remembered) as Record<string, any>;
+    } catch {
+      // a damaged memo: parse again
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseDocument } = require('yaml') as typeof import('yaml');
   const document = parseDocument(text, { customTags: intrinsicTags });
   if (document.errors.length > 0) {
     throw new ServerlessConfigError(`${file} is not valid YAML: ${document.errors[0].message}`);
   }
   const raw = document.toJS() as Record<string, any>;
-  const stage = options.stage ?? 'local';
-  const region = options.region ?? 'us-east-1';
-  const resolved = resolveVariables(raw, raw, { stage, region }) as Record<string, any>;
-  return toServiceConfig(resolved, stage, region, file);
+  rememberMemo(PARSED_YAML, key, JSON.stringify(raw));
+  return raw;
 }
 
 interface VariableContext {

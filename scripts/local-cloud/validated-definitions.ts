@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { MEMO_ROOT, memoKey, packageVersion, recallMemo, rememberMemo } from './disk-memo';
 
 /**
  * Remembers which state machine definitions aws-local-stepfunctions has
@@ -24,16 +23,9 @@ import path from 'node:path';
  * validation serves every stage (a stage name is letters, digits and
  * hyphens, which is valid wherever the validator checks an ARN or name).
  */
-const CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/sdp-asl-validated');
+const CACHE_DIR = path.join(MEMO_ROOT, 'sdp-asl-validated');
 
-function validatorVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return [require('aws-local-stepfunctions/package.json').version, require('asl-validator/package.json').version].join('+');
-  } catch {
-    return 'unknown';
-  }
-}
+const validatorVersion = () => `${packageVersion('aws-local-stepfunctions')}+${packageVersion('asl-validator')}`;
 
 const PLACEHOLDER = '\u0000stage\u0000';
 const stageSafe = (stage?: string): stage is string => Boolean(stage && /^[A-Za-z0-9-]+$/.test(stage));
@@ -41,7 +33,7 @@ const stageSafe = (stage?: string): stage is string => Boolean(stage && /^[A-Za-
 export function definitionKey(definition: unknown, stage?: string): string {
   let text = JSON.stringify(definition);
   if (stageSafe(stage)) text = text.split(stage).join(PLACEHOLDER);
-  return createHash('sha256').update(validatorVersion()).update('\0').update(text).digest('hex').slice(0, 32);
+  return memoKey(validatorVersion(), text);
 }
 
 /**
@@ -51,12 +43,8 @@ export function definitionKey(definition: unknown, stage?: string): string {
  * validation would have given.
  */
 export function recallValidated(key: string, stage?: string, cacheDir = CACHE_DIR): Record<string, unknown> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path.join(cacheDir, key), 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = recallMemo(cacheDir, key);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(stageSafe(stage) ? text.split(PLACEHOLDER).join(stage) : text) as Record<string, unknown>;
   } catch {
@@ -66,15 +54,7 @@ export function recallValidated(key: string, stage?: string, cacheDir = CACHE_DI
 
 /** Records the definition as validation left it; a cache that cannot be written only costs time. */
 export function rememberValidated(key: string, validated: unknown, stage?: string, cacheDir = CACHE_DIR): void {
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    let text = JSON.stringify(validated);
-    if (stageSafe(stage)) text = text.split(stage).join(PLACEHOLDER);
-    // Written aside and renamed: parallel jest workers never read half an entry.
-    const scratch = path.join(cacheDir, `${key}.${process.pid}`);
-    writeFileSync(scratch, text);
-    renameSync(scratch, path.join(cacheDir, key));
-  } catch {
-    // read-only node_modules: validate every time
-  }
+  let text = JSON.stringify(validated);
+  if (stageSafe(stage)) text = text.split(stage).join(PLACEHOLDER);
+  rememberMemo(cacheDir, key, text);
 }
