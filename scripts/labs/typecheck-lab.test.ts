@@ -17,8 +17,13 @@ beforeAll(() => {
 });
 afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
-  rmSync(path.join(REPO_ROOT, 'node_modules', '.cache', 'check-lab', `lab-1-${path.basename(folder)}.tsbuildinfo`), { force: true });
+  const cache = path.join(REPO_ROOT, 'node_modules', '.cache', 'check-lab');
+  rmSync(path.join(cache, `lab-1-${path.basename(folder)}.tsbuildinfo`), { force: true });
+  rmSync(path.join(cache, `tsconfig.lab-1-${path.basename(folder)}.build.json`), { force: true });
 });
+
+const MONEY = 'export type Cents = number & { readonly __brand: \'Cents\' };\nexport const fromCents = (cents: Cents): number => cents / 100;\n';
+const toCents = (body: string) => `${MONEY}export function toCents(amount: number): Cents | undefined {\n  ${body}\n}\n`;
 
 describe('the type check of the code check:lab checks', () => {
   it('finds nothing wrong with a lab starter or the solution', async () => {
@@ -47,6 +52,30 @@ describe('the type check of the code check:lab checks', () => {
         message: expect.stringContaining("Type 'string' is not assignable"),
       }),
     );
+  }, 60_000);
+
+  it('never answers from an earlier check: each save is checked, also back to a state it had before', async () => {
+    // The unchanged, clean program is not checked again (tsc -b); every edit must be.
+    const lab = folder;
+    mkdirSync(path.join(lab, 'src', 'lib'), { recursive: true });
+    writeFileSync(path.join(lab, 'tsconfig.json'), JSON.stringify({ extends: path.join(REPO_ROOT, 'labs', 'tsconfig.lab.json') }));
+    const money = path.join(lab, 'src', 'lib', 'money.ts');
+    const codeRoot = path.relative(REPO_ROOT, lab);
+    const broken = toCents('return String(amount * 100);');
+    const fixed = toCents('return Math.round(amount * 100) as Cents;');
+    const codes = async () => (await typecheckLab(lab1, codeRoot)).map((error) => `${error.file}:${error.line} ${error.code}`);
+
+    writeFileSync(money, fixed);
+    expect(await codes()).toEqual([]);
+    expect(await codes()).toEqual([]);
+    writeFileSync(money, broken);
+    expect(await codes()).toEqual([`${codeRoot}/src/lib/money.ts:4 TS2322`]);
+    expect(await codes()).toEqual([`${codeRoot}/src/lib/money.ts:4 TS2322`]);
+    writeFileSync(money, fixed);
+    expect(await codes()).toEqual([]);
+    // A new file in the lab's src/ joins the program.
+    writeFileSync(path.join(lab, 'src', 'lib', 'extra.ts'), 'export const extra: number = "not a number";\n');
+    expect(await codes()).toEqual([`${codeRoot}/src/lib/extra.ts:1 TS2322`]);
   }, 60_000);
 
   it("reads tsc's plain output, joining a message's follow-up lines", () => {

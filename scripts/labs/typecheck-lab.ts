@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Lab, REPO_ROOT, SOLUTION_FOLDER } from './manifest';
+import { TsconfigError, writeBuildConfig, writeJsonIfChanged } from './tsc-build-config';
 
 /**
  * check:lab's type check of the code it checks. Jest strips types without
@@ -10,7 +11,9 @@ import { type Lab, REPO_ROOT, SOLUTION_FOLDER } from './manifest';
  * compiler: check:lab never calls a lab complete while tsc rejects its code.
  *
  * It runs tsc (TypeScript 7's native compiler: about a second per lab) in a
- * child process, concurrently with jest, on the lab's program only:
+ * child process, concurrently with jest, on the lab's program only, in
+ * build mode so that an unchanged program that was clean is not checked
+ * again (tsc-build-config.ts):
  * - a lab: labs/<lab>/tsconfig.json, the lab's own resolution (its files win
  *   over solution/src's), as `npm run typecheck` checks it;
  * - --solution: solution/src with the lab's tests, from a generated config.
@@ -49,7 +52,7 @@ export function tsconfigFor(lab: Lab, codeRoot: string): string {
     compilerOptions: { paths: { '@app/*': [path.join(REPO_ROOT, SOLUTION_FOLDER, 'src', '*')] } },
     include: [path.join(REPO_ROOT, SOLUTION_FOLDER, 'src', '**', '*.ts'), path.join(REPO_ROOT, path.dirname(lab.test), '**', '*.ts')],
   };
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  writeJsonIfChanged(file, config);
   return file;
 }
 
@@ -73,10 +76,17 @@ export function parseTscOutput(output: string): TypeErrorAt[] {
 export function typecheckLab(lab: Lab, codeRoot: string): Promise<TypeErrorAt[]> {
   const config = tsconfigFor(lab, codeRoot);
   return new Promise((resolve, reject) => {
-    // Incremental: a re-check (--watch, the next run) reuses what did not change; one build-info file per program.
+    // One build config and build-info file per program (lab and code tree).
     mkdirSync(CONFIG_DIR, { recursive: true });
-    const buildInfo = path.join(CONFIG_DIR, `lab-${lab.id}-${codeRoot === SOLUTION_FOLDER ? 'solution' : path.basename(codeRoot)}.tsbuildinfo`);
-    const args = ['-p', config, '--pretty', 'false', '--incremental', '--tsBuildInfoFile', buildInfo];
+    const program = `lab-${lab.id}-${codeRoot === SOLUTION_FOLDER ? 'solution' : path.basename(codeRoot)}`;
+    const buildConfig = path.join(CONFIG_DIR, `tsconfig.${program}.build.json`);
+    try {
+      writeBuildConfig(config, buildConfig, path.join(CONFIG_DIR, `${program}.tsbuildinfo`));
+    } catch (error) {
+      reject(error instanceof TsconfigError ? new TypecheckError(error.message) : error);
+      return;
+    }
+    const args = ['-b', buildConfig, '--pretty', 'false'];
     const child = spawn(TSC, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -84,7 +94,8 @@ export function typecheckLab(lab: Lab, codeRoot: string): Promise<TypeErrorAt[]>
     child.on('error', (error) => reject(new TypecheckError(`tsc could not start (${error.message}); run npm ci`)));
     child.on('close', (status) => {
       const errors = parseTscOutput(output);
-      if (status !== 0 && errors.length === 0) reject(new TypecheckError(`tsc -p ${path.relative(REPO_ROOT, config)} failed:\n${output.trim()}`));
+      if (status !== 0 && errors.length === 0)
+        reject(new TypecheckError(`tsc -b ${path.relative(REPO_ROOT, buildConfig)} (for ${path.relative(REPO_ROOT, config)}) failed:\n${output.trim()}`));
       else resolve(errors);
     });
   });
