@@ -199,9 +199,9 @@ const lab2: Mutant[] = [
     mistake: 'throws on the first bad record: the whole batch is retried and one poison event blocks the shard',
     edits: [
       {
-        search: 'return processPartialResponse(event, relayRecord, processor, { context });',
+        search: 'return processPartialResponse(event, tracedRecord(relayRecord), processor, { context });',
         replace:
-          'void processPartialResponse; void processor;\n  for (const record of event.Records) await relayRecord(record);\n  return { batchItemFailures: [] };',
+          'void processPartialResponse; void processor; void tracedRecord;\n  for (const record of event.Records) await relayRecord(record);\n  return { batchItemFailures: [] };',
       },
     ],
   },
@@ -212,9 +212,9 @@ const lab2: Mutant[] = [
     mistake: 'logs and skips a failing record: its event is never retried nor sent to the on-failure queue',
     edits: [
       {
-        search: 'return processPartialResponse(event, relayRecord, processor, { context });',
+        search: 'return processPartialResponse(event, tracedRecord(relayRecord), processor, { context });',
         replace:
-          "void processPartialResponse; void processor;\n  for (const record of event.Records) {\n    try {\n      await relayRecord(record);\n    } catch (error) {\n      logger.error('record failed', { error: error as Error });\n    }\n  }\n  return { batchItemFailures: [] };",
+          "void processPartialResponse; void processor; void tracedRecord;\n  for (const record of event.Records) {\n    try {\n      await relayRecord(record);\n    } catch (error) {\n      logger.error('record failed', { error: error as Error });\n    }\n  }\n  return { batchItemFailures: [] };",
       },
     ],
   },
@@ -430,7 +430,7 @@ const lab4: Mutant[] = [
     edits: [
       {
         search:
-          "        await dynamo().send(\n          new PutCommand({ TableName: tables.inventory(), Item: tombstone, ConditionExpression: 'attribute_not_exists(productId)' }),\n        );\n",
+          "        await dynamo().send(new PutCommand({ TableName: tables.inventory(), Item: tombstone, ConditionExpression: 'attribute_not_exists(productId)' }));\n",
         replace: '        void tombstone;\n',
       },
     ],
