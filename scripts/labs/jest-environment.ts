@@ -13,7 +13,12 @@ import { TestEnvironment } from 'jest-environment-node';
  *    solution/src/lib/not-implemented.ts); when a test fails, the ones
  *    raised during it are put first among its errors, so the learner reads
  *    "Not implemented: lab 2, step 1 — ..." instead of "expected 201, got 500".
- *    Passing tests are never touched.
+ *    Passing tests are never touched. Tests that run side by side
+ *    (`it.concurrent`, one group per describe block) share one list from the
+ *    group's start: which of them raised a hit cannot be told apart without
+ *    an AsyncLocalStorage, which on Node 20 would slow every promise. A
+ *    describe block is one step of the lab, so its group's hits name that
+ *    step's TODOs.
  * 2. `testEnvironmentOptions.sdpCodeRoot` says whose code the test runs (a
  *    lab folder over solution/src, the solution, a variant), so one jest run
  *    can test several code trees side by side as separate projects. It sets
@@ -43,7 +48,7 @@ export default class LabTestEnvironment extends TestEnvironment {
   }
 
   handleTestEvent(event: Circus.Event): void {
-    if (event.name === 'test_start') {
+    if (event.name === 'concurrent_tests_start' || (event.name === 'test_start' && !event.test.concurrent)) {
       this.global[TODO_HITS_GLOBAL] = [];
     } else if (event.name === 'test_done' && event.test.errors.length > 0) {
       surfaceUnfinishedTodos(event.test, this.global[TODO_HITS_GLOBAL]);

@@ -13,6 +13,12 @@ import { runWithStaleReads } from './stale-reads';
  * defined in solution/serverless.yml, run by aws-local-stepfunctions on
  * DynamoDB Local. Retry waits are 0, so nothing sleeps. Each `describe` is
  * one step of labs/04-saga-compensation/README.md.
+ *
+ * Orders run side by side in production, and so do most tests here
+ * (`it.concurrent`): each one orders a product of its own (`product`), so
+ * no test sees another's stock, and the check takes about half the time.
+ * The fault-injection tests run alone: a fault applies to every invocation
+ * of the function in this process.
  */
 let cloud: TestCloud;
 
@@ -59,6 +65,16 @@ async function put(logicalId: 'InventoryTable' | 'PaymentsTable', item: Record<s
   await cloud.documents.send(new PutCommand({ TableName: cloud.table(logicalId), Item: item }));
 }
 
+let products = 0;
+
+/** A product only this test orders, with `available` in stock: tests running side by side never share stock. */
+async function product(name: string, available: number): Promise<string> {
+  products += 1;
+  const productId = `${name}-${products}`;
+  await put('InventoryTable', { productId, available });
+  return productId;
+}
+
 const stock = async (productId: string) => (await get('InventoryTable', { productId }))?.available as number;
 const order = (orderId: string) => get('OrdersTable', { orderId });
 const payment = (orderId: string) => get('PaymentsTable', { orderId });
@@ -73,45 +89,45 @@ function retriesOf(execution: { history: Array<{ type: string; [k: string]: any 
 }
 
 describe('Step 1 · ReserveInventory takes stock once per order', () => {
-  it('reserves stock for every line and moves the order to INVENTORY_RESERVED', async () => {
-    const [keyboards, mice] = [await stock('keyboard'), await stock('mouse')];
+  it.concurrent('reserves stock for every line and moves the order to INVENTORY_RESERVED', async () => {
+    const [keyboard, mouse] = [await product('keyboard', 10), await product('mouse', 10)];
     const input = await newOrder('reserve-all', [
-      { productId: 'keyboard', quantity: 2, price: 49.99 },
-      { productId: 'mouse', quantity: 1, price: 19.99 },
+      { productId: keyboard, quantity: 2, price: 49.99 },
+      { productId: mouse, quantity: 1, price: 19.99 },
     ]);
 
     expect(await invoke('reserveInventory', input)).toMatchObject({ outcome: 'RESERVED' });
 
-    expect(await stock('keyboard')).toBe(keyboards - 2);
-    expect(await stock('mouse')).toBe(mice - 1);
+    expect(await stock(keyboard)).toBe(8);
+    expect(await stock(mouse)).toBe(9);
     expect((await order(input.orderId))?.status).toBe('INVENTORY_RESERVED');
   });
 
-  it('reserves only once, however often the step runs', async () => {
-    const input = await newOrder('reserve-twice', [{ productId: 'keyboard', quantity: 2, price: 49.99 }]);
-    const keyboards = await stock('keyboard');
+  it.concurrent('reserves only once, however often the step runs', async () => {
+    const keyboard = await product('keyboard', 10);
+    const input = await newOrder('reserve-twice', [{ productId: keyboard, quantity: 2, price: 49.99 }]);
 
     expect(await invoke('reserveInventory', input)).toMatchObject({ outcome: 'RESERVED' });
     expect(await invoke('reserveInventory', input)).toMatchObject({ outcome: 'ALREADY_RESERVED' });
 
-    expect(await stock('keyboard')).toBe(keyboards - 2);
+    expect(await stock(keyboard)).toBe(8);
     expect(await statuses(input.orderId)).toEqual(['PENDING', 'INVENTORY_RESERVED']);
   });
 
-  it('takes no stock at all when one line is out of stock, and names that product', async () => {
-    const laptops = await stock('laptop');
+  it.concurrent('takes no stock at all when one line is out of stock, and names that product', async () => {
+    const [laptop, soldOut] = [await product('laptop', 10), await product('sold-out-item', 0)];
     const input = await newOrder('reserve-sold-out', [
-      { productId: 'laptop', quantity: 1, price: 1299.99 },
-      { productId: 'sold-out-item', quantity: 1, price: 10 },
+      { productId: laptop, quantity: 1, price: 1299.99 },
+      { productId: soldOut, quantity: 1, price: 10 },
     ]);
 
-    await expect(invoke('reserveInventory', input)).rejects.toMatchObject({ name: 'OutOfStockError', errorMessage: expect.stringMatching(/sold-out-item/) });
+    await expect(invoke('reserveInventory', input)).rejects.toMatchObject({ name: 'OutOfStockError', errorMessage: expect.stringContaining(soldOut) });
 
-    expect(await stock('laptop')).toBe(laptops);
+    expect(await stock(laptop)).toBe(10);
     expect((await order(input.orderId))?.status).toBe('PENDING');
   });
 
-  it('refuses a product that does not exist, by name', async () => {
+  it.concurrent('refuses a product that does not exist, by name', async () => {
     const input = await newOrder('reserve-unknown', [{ productId: 'time-machine', quantity: 1, price: 1 }]);
 
     await expect(invoke('reserveInventory', input)).rejects.toMatchObject({ name: 'UnknownProductError', errorMessage: 'Unknown product: time-machine' });
@@ -119,7 +135,7 @@ describe('Step 1 · ReserveInventory takes stock once per order', () => {
 });
 
 describe('Step 2 · ProcessPayment charges at most once', () => {
-  it('charges the order and moves it to PAYMENT_PROCESSED', async () => {
+  it.concurrent('charges the order and moves it to PAYMENT_PROCESSED', async () => {
     const input = await reservedOrder('charge-once', [{ productId: 'keyboard', quantity: 3, price: 49.99 }]);
 
     expect(await invoke('processPayment', input)).toMatchObject({ outcome: 'CHARGED', amountCents: 14997 });
@@ -128,7 +144,7 @@ describe('Step 2 · ProcessPayment charges at most once', () => {
     expect((await order(input.orderId))?.status).toBe('PAYMENT_PROCESSED');
   });
 
-  it('returns the same charge, without charging again, when the step runs again', async () => {
+  it.concurrent('returns the same charge, without charging again, when the step runs again', async () => {
     const input = await reservedOrder('charge-twice', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
 
     const first = (await invoke('processPayment', input)) as { chargeId: string };
@@ -138,7 +154,7 @@ describe('Step 2 · ProcessPayment charges at most once', () => {
     expect(await statuses(input.orderId)).toEqual(['PENDING', 'INVENTORY_RESERVED', 'PAYMENT_PROCESSED']);
   });
 
-  it('declines an order above the 5,000.00 limit, records the decline, and gives the same answer on retry', async () => {
+  it.concurrent('declines an order above the 5,000.00 limit, records the decline, and gives the same answer on retry', async () => {
     // 20 x 349.99 = 6,999.80
     const input = await reservedOrder('charge-declined', [{ productId: 'monitor', quantity: 20, price: 349.99 }]);
     const declined = { name: 'PaymentDeclinedError', errorMessage: 'Payment declined: 6999.80 is above the 5000.00 limit' };
@@ -152,7 +168,7 @@ describe('Step 2 · ProcessPayment charges at most once', () => {
 });
 
 describe('Step 3 · RefundPayment undoes a charge, once', () => {
-  it('refunds a charge, and changes nothing when it runs again', async () => {
+  it.concurrent('refunds a charge, and changes nothing when it runs again', async () => {
     const input = await newOrder('refund-twice', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
     await put('PaymentsTable', { orderId: input.orderId, status: 'CHARGED', amountCents: 4999, chargeId: `charge-${input.orderId}` });
 
@@ -164,7 +180,7 @@ describe('Step 3 · RefundPayment undoes a charge, once', () => {
     expect(await payment(input.orderId)).toEqual(afterFirst);
   });
 
-  it('answers NOTHING_TO_REFUND for an order that was never charged, and leaves a VOIDED record', async () => {
+  it.concurrent('answers NOTHING_TO_REFUND for an order that was never charged, and leaves a VOIDED record', async () => {
     const input = await newOrder('refund-nothing', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
 
     expect(await invoke('refundPayment', { orderId: input.orderId })).toEqual({ outcome: 'NOTHING_TO_REFUND', amountCents: 0 });
@@ -174,44 +190,44 @@ describe('Step 3 · RefundPayment undoes a charge, once', () => {
 });
 
 describe('Step 4 · ReleaseInventory puts stock back, once', () => {
-  it('puts reserved stock back, and changes nothing when it runs again', async () => {
-    const input = await newOrder('release-twice', [{ productId: 'keyboard', quantity: 2, price: 49.99 }]);
+  it.concurrent('puts reserved stock back, and changes nothing when it runs again', async () => {
+    const keyboard = await product('keyboard', 8);
+    const input = await newOrder('release-twice', [{ productId: keyboard, quantity: 2, price: 49.99 }]);
     await put('InventoryTable', {
       productId: `reservation#${input.orderId}`,
       orderId: input.orderId,
       state: 'RESERVED',
-      items: [{ productId: 'keyboard', quantity: 2 }],
+      items: [{ productId: keyboard, quantity: 2 }],
     });
-    const keyboards = await stock('keyboard');
 
     expect(await invoke('releaseInventory', { orderId: input.orderId })).toMatchObject({ outcome: 'RELEASED' });
     expect(await invoke('releaseInventory', { orderId: input.orderId })).toMatchObject({ outcome: 'ALREADY_RELEASED' });
 
-    expect(await stock('keyboard')).toBe(keyboards + 2);
+    expect(await stock(keyboard)).toBe(10);
   });
 
-  it('answers NOTHING_RESERVED when nothing was reserved, and changes no stock', async () => {
-    const input = await newOrder('release-nothing', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
-    const keyboards = await stock('keyboard');
+  it.concurrent('answers NOTHING_RESERVED when nothing was reserved, and changes no stock', async () => {
+    const keyboard = await product('keyboard', 10);
+    const input = await newOrder('release-nothing', [{ productId: keyboard, quantity: 1, price: 49.99 }]);
 
     expect(await invoke('releaseInventory', { orderId: input.orderId })).toEqual({ outcome: 'NOTHING_RESERVED', items: [] });
 
-    expect(await stock('keyboard')).toBe(keyboards);
+    expect(await stock(keyboard)).toBe(10);
   });
 });
 
 describe('Steps 1–4 together · a step that arrives after its compensation is refused', () => {
-  it('refuses a reservation that arrives after the release already ran', async () => {
-    const input = await newOrder('late-reserve', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
-    const keyboards = await stock('keyboard');
+  it.concurrent('refuses a reservation that arrives after the release already ran', async () => {
+    const keyboard = await product('keyboard', 10);
+    const input = await newOrder('late-reserve', [{ productId: keyboard, quantity: 1, price: 49.99 }]);
     await invoke('releaseInventory', { orderId: input.orderId });
 
     await expect(invoke('reserveInventory', input)).rejects.toMatchObject({ name: 'AlreadyCompensatedError' });
 
-    expect(await stock('keyboard')).toBe(keyboards);
+    expect(await stock(keyboard)).toBe(10);
   });
 
-  it('refuses a charge that arrives after the refund already ran', async () => {
+  it.concurrent('refuses a charge that arrives after the refund already ran', async () => {
     const input = await reservedOrder('late-charge', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
     await invoke('refundPayment', { orderId: input.orderId });
 
@@ -231,18 +247,18 @@ describe('Steps 1–4 together · two attempts at once still act once (both read
   const refund = (input: SagaInput) => () => invoke('refundPayment', { orderId: input.orderId });
   const release = (input: SagaInput) => () => invoke('releaseInventory', { orderId: input.orderId });
 
-  it("takes stock once when two ReserveInventory attempts run at once: the second finds the first one's reservation", async () => {
-    const input = await newOrder('race-reserve', [{ productId: 'keyboard', quantity: 2, price: 49.99 }]);
-    const keyboards = await stock('keyboard');
+  it.concurrent("takes stock once when two ReserveInventory attempts run at once: the second finds the first one's reservation", async () => {
+    const keyboard = await product('keyboard', 10);
+    const input = await newOrder('race-reserve', [{ productId: keyboard, quantity: 2, price: 49.99 }]);
 
     const answers = await runWithStaleReads([reserve(input), reserve(input)]);
 
     expect(answers).toEqual(['RESERVED', 'ALREADY_RESERVED']);
-    expect(await stock('keyboard')).toBe(keyboards - 2);
+    expect(await stock(keyboard)).toBe(8);
     expect(await statuses(input.orderId)).toEqual(['PENDING', 'INVENTORY_RESERVED']);
   });
 
-  it('charges once when two ProcessPayment attempts run at once: the second returns the same charge', async () => {
+  it.concurrent('charges once when two ProcessPayment attempts run at once: the second returns the same charge', async () => {
     const input = await reservedOrder('race-charge', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
 
     const answers = await runWithStaleReads([charge(input), charge(input)]);
@@ -252,7 +268,7 @@ describe('Steps 1–4 together · two attempts at once still act once (both read
     expect(await statuses(input.orderId)).toEqual(['PENDING', 'INVENTORY_RESERVED', 'PAYMENT_PROCESSED']);
   });
 
-  it('refunds once when two RefundPayment attempts run at once: only a payment still CHARGED may be refunded', async () => {
+  it.concurrent('refunds once when two RefundPayment attempts run at once: only a payment still CHARGED may be refunded', async () => {
     const input = await reservedOrder('race-refund', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
     await invoke('processPayment', input);
 
@@ -262,40 +278,40 @@ describe('Steps 1–4 together · two attempts at once still act once (both read
     expect(await payment(input.orderId)).toMatchObject({ status: 'REFUNDED', amountCents: 4999 });
   });
 
-  it('puts stock back once when two ReleaseInventory attempts run at once: only a reservation still RESERVED may be released', async () => {
-    const input = await newOrder('race-release', [{ productId: 'keyboard', quantity: 3, price: 49.99 }]);
-    const keyboards = await stock('keyboard');
+  it.concurrent('puts stock back once when two ReleaseInventory attempts run at once: only a reservation still RESERVED may be released', async () => {
+    const keyboard = await product('keyboard', 10);
+    const input = await newOrder('race-release', [{ productId: keyboard, quantity: 3, price: 49.99 }]);
     await invoke('reserveInventory', input);
 
     const answers = await runWithStaleReads([release(input), release(input)]);
 
     expect(answers).toEqual(['RELEASED', 'ALREADY_RELEASED']);
-    expect(await stock('keyboard')).toBe(keyboards);
+    expect(await stock(keyboard)).toBe(10);
   });
 
-  it(`refuses a reservation when the release's tombstone is written first, although both read "nothing reserved"`, async () => {
-    const input = await newOrder('race-tombstone-first', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
-    const keyboards = await stock('keyboard');
+  it.concurrent(`refuses a reservation when the release's tombstone is written first, although both read "nothing reserved"`, async () => {
+    const keyboard = await product('keyboard', 10);
+    const input = await newOrder('race-tombstone-first', [{ productId: keyboard, quantity: 1, price: 49.99 }]);
 
     const answers = await runWithStaleReads([reserve(input), release(input)], [1, 0]);
 
     expect(answers).toEqual(['AlreadyCompensatedError', 'NOTHING_RESERVED']);
-    expect(await stock('keyboard')).toBe(keyboards);
+    expect(await stock(keyboard)).toBe(10);
     expect(await get('InventoryTable', { productId: `reservation#${input.orderId}` })).toMatchObject({ state: 'RELEASED' });
   });
 
-  it("releases a reservation written just before the release's tombstone: no stock is lost", async () => {
-    const input = await newOrder('race-reserve-first', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
-    const keyboards = await stock('keyboard');
+  it.concurrent("releases a reservation written just before the release's tombstone: no stock is lost", async () => {
+    const keyboard = await product('keyboard', 10);
+    const input = await newOrder('race-reserve-first', [{ productId: keyboard, quantity: 1, price: 49.99 }]);
 
     const answers = await runWithStaleReads([reserve(input), release(input)], [0, 1]);
 
     expect(answers).toEqual(['RESERVED', 'RELEASED']);
-    expect(await stock('keyboard')).toBe(keyboards);
+    expect(await stock(keyboard)).toBe(10);
     expect(await get('InventoryTable', { productId: `reservation#${input.orderId}` })).toMatchObject({ state: 'RELEASED' });
   });
 
-  it(`refuses a charge when the refund's VOIDED record is written first, although both read "no payment"`, async () => {
+  it.concurrent(`refuses a charge when the refund's VOIDED record is written first, although both read "no payment"`, async () => {
     const input = await reservedOrder('race-void-first', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
 
     const answers = await runWithStaleReads([charge(input), refund(input)], [1, 0]);
@@ -305,7 +321,7 @@ describe('Steps 1–4 together · two attempts at once still act once (both read
     expect((await order(input.orderId))?.status).toBe('INVENTORY_RESERVED');
   });
 
-  it("refunds a charge written just before the refund's VOIDED record: a customer is never charged without a refund", async () => {
+  it.concurrent("refunds a charge written just before the refund's VOIDED record: a customer is never charged without a refund", async () => {
     const input = await reservedOrder('race-charge-first', [{ productId: 'keyboard', quantity: 1, price: 49.99 }]);
 
     const answers = await runWithStaleReads([charge(input), refund(input)], [0, 1]);
@@ -316,9 +332,9 @@ describe('Steps 1–4 together · two attempts at once still act once (both read
 });
 
 describe('Steps 1–4 together · the saga completes, or compensates in reverse order', () => {
-  it('completes an order: reserves, charges once, notifies, and publishes OrderCompleted', async () => {
-    const laptops = await stock('laptop');
-    const input = await newOrder('saga-happy', [{ productId: 'laptop', quantity: 2, price: 1299.99 }]);
+  it.concurrent('completes an order: reserves, charges once, notifies, and publishes OrderCompleted', async () => {
+    const laptop = await product('laptop', 10);
+    const input = await newOrder('saga-happy', [{ productId: laptop, quantity: 2, price: 1299.99 }]);
 
     const execution = await runSaga(input);
 
@@ -331,7 +347,7 @@ describe('Steps 1–4 together · the saga completes, or compensates in reverse 
       'PublishOrderCompleted',
       'OrderCompleted',
     ]);
-    expect(await stock('laptop')).toBe(laptops - 2);
+    expect(await stock(laptop)).toBe(8);
     expect(await payment(input.orderId)).toMatchObject({ status: 'CHARGED', amountCents: 259998 });
     expect(await statuses(input.orderId)).toEqual(['PENDING', 'INVENTORY_RESERVED', 'PAYMENT_PROCESSED', 'COMPLETED']);
     expect(cloud.stepFunctions.publishedEvents).toContainEqual(
@@ -339,11 +355,11 @@ describe('Steps 1–4 together · the saga completes, or compensates in reverse 
     );
   });
 
-  it('fails an out-of-stock order without retrying, charging or touching any stock', async () => {
-    const laptops = await stock('laptop');
+  it.concurrent('fails an out-of-stock order without retrying, charging or touching any stock', async () => {
+    const [laptop, soldOut] = [await product('laptop', 10), await product('sold-out-item', 0)];
     const input = await newOrder('saga-sold-out', [
-      { productId: 'laptop', quantity: 1, price: 1299.99 },
-      { productId: 'sold-out-item', quantity: 1, price: 10 },
+      { productId: laptop, quantity: 1, price: 1299.99 },
+      { productId: soldOut, quantity: 1, price: 10 },
     ]);
 
     const execution = await runSaga(input);
@@ -352,15 +368,15 @@ describe('Steps 1–4 together · the saga completes, or compensates in reverse 
     expect(execution.status).toBe('SUCCEEDED');
     expect(JSON.parse(execution.output as string).outcome).toMatchObject({ status: 'FAILED' });
     expect(retriesOf(execution, 'ReserveInventory')).toBe(0); // a business error is never retried
-    expect(await stock('laptop')).toBe(laptops);
+    expect(await stock(laptop)).toBe(10);
     expect((await payment(input.orderId))?.status).not.toBe('CHARGED');
-    expect(await order(input.orderId)).toMatchObject({ status: 'FAILED', failureReason: expect.stringMatching(/Out of stock: sold-out-item/) });
+    expect(await order(input.orderId)).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining(`Out of stock: ${soldOut}`) });
     expect(await statuses(input.orderId)).toEqual(['PENDING', 'COMPENSATING', 'FAILED']);
   });
 
-  it('releases the reserved stock when the payment is declined, and records why', async () => {
-    const monitors = await stock('monitor');
-    const input = await newOrder('saga-declined', [{ productId: 'monitor', quantity: 20, price: 349.99 }]);
+  it.concurrent('releases the reserved stock when the payment is declined, and records why', async () => {
+    const monitor = await product('monitor', 30);
+    const input = await newOrder('saga-declined', [{ productId: monitor, quantity: 20, price: 349.99 }]);
 
     const execution = await runSaga(input);
 
@@ -376,7 +392,7 @@ describe('Steps 1–4 together · the saga completes, or compensates in reverse 
       'OrderFailed',
     ]);
     expect(retriesOf(execution, 'ProcessPayment')).toBe(0);
-    expect(await stock('monitor')).toBe(monitors);
+    expect(await stock(monitor)).toBe(30);
     expect(await payment(input.orderId)).toMatchObject({ status: 'DECLINED' });
     const stored = await order(input.orderId);
     expect(stored).toMatchObject({ status: 'FAILED', failureReason: 'Payment declined: 6999.80 is above the 5000.00 limit' });
@@ -400,14 +416,14 @@ describe('Steps 1–4 together · the saga completes, or compensates in reverse 
 
   it('compensates when a transient error outlasts every retry', async () => {
     process.env.FAULT_INJECTION = JSON.stringify({ reserveInventory: { rate: 1 } });
-    const mice = await stock('mouse');
-    const input = await newOrder('saga-exhausted', [{ productId: 'mouse', quantity: 1, price: 19.99 }]);
+    const mouse = await product('mouse', 10);
+    const input = await newOrder('saga-exhausted', [{ productId: mouse, quantity: 1, price: 19.99 }]);
 
     const execution = await runSaga(input);
 
     expect(execution.status).toBe('SUCCEEDED');
     expect(retriesOf(execution, 'ReserveInventory')).toBe(4); // MaxAttempts counts retries after the first try
-    expect(await stock('mouse')).toBe(mice);
+    expect(await stock(mouse)).toBe(10);
     expect(await order(input.orderId)).toMatchObject({ status: 'FAILED', failureReason: expect.stringMatching(/Injected fault: reserveInventory/) });
   });
 
@@ -425,8 +441,9 @@ describe('Steps 1–4 together · the saga completes, or compensates in reverse 
     expect((await order(input.orderId))?.status).toBe('COMPLETED');
   });
 
-  it('never moves a failed order forward: completing it afterwards is refused', async () => {
-    const input = await newOrder('saga-backwards', [{ productId: 'sold-out-item', quantity: 1, price: 1 }]);
+  it.concurrent('never moves a failed order forward: completing it afterwards is refused', async () => {
+    const soldOut = await product('sold-out-item', 0);
+    const input = await newOrder('saga-backwards', [{ productId: soldOut, quantity: 1, price: 1 }]);
     await runSaga(input);
 
     await expect(invoke('completeOrder', { orderId: input.orderId })).rejects.toMatchObject({ name: 'IllegalTransitionError' });
