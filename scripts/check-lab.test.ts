@@ -10,7 +10,10 @@ import { loadLabs } from './labs/manifest';
  * jest run already started (SDP_DYNAMODB_ENDPOINT), so each takes seconds.
  */
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+// The command package.json gives check:lab, run with this Node (npm itself is not needed to test it).
+const [program, ...scriptArgs] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
+  'check:lab'
+].split(' ');
 const labs = loadLabs();
 let progressDir: string;
 
@@ -25,7 +28,8 @@ function checkLab(...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, SDP_LAB_PROGRESS_FILE: path.join(progressDir, 'progress.json'), NO_COLOR: '1' };
   delete env.JEST_WORKER_ID; // the checker runs jest itself; it must not think it is a jest worker
   delete env.FORCE_COLOR;
-  const result = spawnSync(TSX, ['scripts/check-lab.ts', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  const command = program === 'node' ? process.execPath : program;
+  const result = spawnSync(command, [...scriptArgs, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

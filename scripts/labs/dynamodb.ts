@@ -48,8 +48,9 @@ function startOwn(): SharedDynamoDb {
   let announce: (endpoint: string) => void = () => undefined;
   const launchedOnly = new Promise<string>((resolve) => (announce = resolve));
   const engine: Promise<DynamoDbLocal> = (async () => {
-    const { JavaMissingError, javaAvailable, startDynamoDbLocal } = await import('../local-cloud/dynamodb-local');
-    const { freePort } = await import('../local-cloud/ports');
+    // require, not import(): check:lab runs under tsx's CommonJS hook only (see package.json), which import() bypasses.
+    const { JavaMissingError, javaAvailable, startDynamoDbLocal } = require('../local-cloud/dynamodb-local') as typeof import('../local-cloud/dynamodb-local');
+    const { freePort } = require('../local-cloud/ports') as typeof import('../local-cloud/ports');
     if (!javaAvailable()) throw new JavaMissingError();
     const port = await freePort();
     const started = startDynamoDbLocal({ port });
@@ -82,7 +83,7 @@ function startOwn(): SharedDynamoDb {
  * engine stopped meanwhile (engine:stop, idle) is replaced, not used dead.
  */
 function startBackground(): SharedDynamoDb {
-  const engine = import('./background-engine');
+  const engine = Promise.resolve().then(() => require('./background-engine') as typeof import('./background-engine'));
   let fallback: SharedDynamoDb | undefined;
   const acquire = async () => {
     try {
