@@ -1,4 +1,4 @@
-import { KEY_CLAIM_PREFIX } from '../../solution/src/lib/order-key-claim';
+import type * as OrderKeyClaim from '../../solution/src/lib/order-key-claim';
 import { type KeyRequest, idempotencyHash } from './observations';
 import type { IdempotencyKeyView } from './shared/model';
 
@@ -20,10 +20,26 @@ const seconds = (value: unknown) => (value === undefined || value === null ? und
 /** The hash part of a Powertools id: base64 has no '#'. */
 const hashOf = (lockId: string) => lockId.slice(lockId.lastIndexOf('#') + 1);
 
+/**
+ * The claim ids' prefix, from the module that writes them, loaded when first
+ * needed. Imported, it would load with the dashboard, which npm start imports
+ * before it gives the handlers their environment: the solution's logger and
+ * tracer would be built without POWERTOOLS_LOG_LEVEL and AWS_XRAY_MANUAL_MODE,
+ * so every order printed JSON logs and every promise paid the X-Ray SDK's
+ * async hook. On Lambda a handler's modules load after its environment is
+ * set; start-environment.test.ts keeps it so locally.
+ */
+let claimPrefix: string | undefined;
+function keyClaimPrefix(): string {
+  claimPrefix ??= (require('../../solution/src/lib/order-key-claim') as typeof OrderKeyClaim).KEY_CLAIM_PREFIX;
+  return claimPrefix;
+}
+
 /** `order-key#<customerId>#<key>`: the customer id cannot contain '#' (validate.ts), the key may. */
 export function parseClaimId(id: string): { customerId: string; key: string } | undefined {
-  if (!id.startsWith(KEY_CLAIM_PREFIX)) return undefined;
-  const rest = id.slice(KEY_CLAIM_PREFIX.length);
+  const prefix = keyClaimPrefix();
+  if (!id.startsWith(prefix)) return undefined;
+  const rest = id.slice(prefix.length);
   const split = rest.indexOf('#');
   if (split <= 0) return undefined;
   return { customerId: rest.slice(0, split), key: rest.slice(split + 1) };

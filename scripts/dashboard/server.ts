@@ -33,6 +33,8 @@ export interface DashboardOptions {
 export interface Dashboard {
   readonly url: string;
   readonly port: number;
+  /** Pictures taken for the live updates so far (none while no page is open). */
+  readonly snapshotsTaken: number;
   close(): Promise<void>;
 }
 
@@ -95,18 +97,26 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
   const clients = new Set<http.ServerResponse>();
   let latest = '';
 
+  let snapshotsTaken = 0;
+
   // Updates: a hop schedules one new snapshot (debounced); a snapshot in flight queues at most one more.
+  // A snapshot scans three whole tables: with no page open nobody would see it, and under load those
+  // scans competed with the orders for DynamoDB Local (up to 25 a second, each longer as orders pile up).
+  // So without a page nothing is taken, and the picture kept from before is stale: a page that opens
+  // gets a fresh one (the /api/events handler schedules it) instead of an old one first.
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let again = false;
   const refresh = async () => {
     timer = undefined;
+    if (clients.size === 0) return;
     if (running) {
       again = true;
       return;
     }
     running = true;
     try {
+      snapshotsTaken++;
       latest = JSON.stringify(await takeSnapshot(sources));
       for (const client of clients) client.write(`data: ${latest}\n\n`);
     } catch {
@@ -120,6 +130,10 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
     }
   };
   const schedule = () => {
+    if (clients.size === 0) {
+      latest = '';
+      return;
+    }
     timer ??= setTimeout(() => void refresh(), options.debounceMs ?? 40);
   };
   // Listeners run inside the hops they observe: a dashboard bug must never break an order.
@@ -142,7 +156,7 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
   cloud.events.on('api', onApi);
   cloud.events.on('stream', onStream);
   cloud.events.on('saga', schedule);
-  const heartbeat = setInterval(() => clients.size > 0 && schedule(), options.refreshMs ?? 2000);
+  const heartbeat = setInterval(schedule, options.refreshMs ?? 2000);
 
   let port = 0;
   const send = (response: http.ServerResponse, statusCode: number, body: unknown) => {
@@ -204,6 +218,9 @@ export async function startDashboard(cloud: LocalCloud, options: DashboardOption
   return {
     url: `http://localhost:${port}`,
     port,
+    get snapshotsTaken() {
+      return snapshotsTaken;
+    },
     close: async () => {
       clearInterval(heartbeat);
       clearTimeout(timer);

@@ -17,6 +17,9 @@ function environmentFor(endpoint: string, ordersTable: string, outboxTable: stri
     AWS_SECRET_ACCESS_KEY: 'local',
     ORDERS_TABLE: ordersTable,
     OUTBOX_TABLE: outboxTable,
+    // As npm start gives its handlers (aws-env.ts): the solution's Tracer loads the X-Ray SDK, whose
+    // automatic mode would put an async hook on every promise of this process, the load generator's too.
+    AWS_XRAY_MANUAL_MODE: 'true',
   };
 }
 
