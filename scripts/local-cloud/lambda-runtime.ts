@@ -105,10 +105,8 @@ export class LocalLambdaRuntime {
     try {
       // JSON round trips mirror the wire: a handler sees plain JSON and its result must be JSON.
       const input = JSON.parse(JSON.stringify(event ?? {}));
-      const run = async () => this.handler(name)(input, context);
-      // Only lab mode tracks TODOs: the tracker's AsyncLocalStorage turns on Node's promise hook for the
-      // whole process, a cost on every promise of every request that Lambda does not have.
-      const result = await Promise.race([this.options.failOnUnfinishedTodo ? collectTodos(todos, run) : run(), timeout]);
+      // collectTodos enters its AsyncLocalStorage only in lab mode (lab-todos.ts): elsewhere it costs nothing.
+      const result = await Promise.race([collectTodos(todos, async () => this.handler(name)(input, context)), timeout]);
       if (this.options.failOnUnfinishedTodo && todos.length > 0) return this.unfinished(fn, todos[0]);
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {
