@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadLabs } from './labs/manifest';
+import { npmScriptCommand } from './test-support/npm-script';
 
 /**
  * `npm run check:lab` as a learner runs it: a separate process, its output
@@ -10,10 +11,7 @@ import { loadLabs } from './labs/manifest';
  * jest run already started (SDP_DYNAMODB_ENDPOINT), so each takes seconds.
  */
 const ROOT = path.resolve(__dirname, '..');
-// The command package.json gives check:lab, run with this Node (npm itself is not needed to test it).
-const [program, ...scriptArgs] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
-  'check:lab'
-].split(' ');
+const CHECK_LAB = npmScriptCommand('check:lab');
 const labs = loadLabs();
 let progressDir: string;
 
@@ -28,8 +26,7 @@ function checkLab(...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, SDP_LAB_PROGRESS_FILE: path.join(progressDir, 'progress.json'), NO_COLOR: '1' };
   delete env.JEST_WORKER_ID; // the checker runs jest itself; it must not think it is a jest worker
   delete env.FORCE_COLOR;
-  const command = program === 'node' ? process.execPath : program;
-  const result = spawnSync(command, [...scriptArgs, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(CHECK_LAB.command, [...CHECK_LAB.args, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -8,6 +8,7 @@ import { REPO_ROOT } from './local-cloud';
 import { pollUntil } from './poll';
 import { ownEngineEnvironment } from '../test-support/own-engine-env';
 import { freeStartPorts, startPortArgs } from './own-ports';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 /**
  * `npm start -- --lab N` runs the learner's lab files over solution/src in
@@ -18,8 +19,7 @@ import { freeStartPorts, startPortArgs } from './own-ports';
  * the way verify:labs solves them, written to a temporary folder (the
  * repository is never edited).
  */
-const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const START = path.join(REPO_ROOT, 'scripts', 'local-cloud', 'start.ts');
+const START_COMMAND = npmScriptCommand('start');
 const lab1 = loadLabs()[0];
 const ORDER = { customerId: 'customer-123', items: [{ productId: 'laptop', quantity: 1, price: 1299.99 }] };
 
@@ -31,7 +31,7 @@ interface Running {
 
 async function start(args: string[]): Promise<Running> {
   const ports = await freeStartPorts();
-  const child = spawn(process.execPath, [TSX_CLI, START, ...args, ...startPortArgs(ports)], {
+  const child = spawn(START_COMMAND.command, [...START_COMMAND.args, ...args, ...startPortArgs(ports)], {
     cwd: REPO_ROOT,
     env: ownEngineEnvironment(process.env, { NO_COLOR: '1' }),
   });

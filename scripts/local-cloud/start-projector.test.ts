@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { REPO_ROOT } from './local-cloud';
 import { pollUntil } from './poll';
 import { freePort } from './ports';
 import { loadServiceConfig } from './serverless-config';
 import { deleteTables } from './tables';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 /**
  * `npm start -- --projector` with a demo setting given as an option, as an
@@ -14,8 +14,7 @@ import { deleteTables } from './tables';
  * uses the test run's DynamoDB Local (--dynamodb-endpoint, the Docker route's
  * option) under a stage of its own, so no Java starts here.
  */
-const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const START = path.join(REPO_ROOT, 'scripts', 'local-cloud', 'start.ts');
+const START_COMMAND = npmScriptCommand('start');
 const stage = `pj${process.pid.toString(36)}`.slice(0, 10);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal colour codes (ESC [ … m) that the output carries
 const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
@@ -41,10 +40,14 @@ describe('npm start for a projector', () => {
   it('shows the demo settings given as options, short ids, and nothing wider than 100 columns', async () => {
     const [api, sfn] = [await freePort(), await freePort()];
     const args = ['--api-port', String(api), '--sfn-port', String(sfn), '--dynamodb-endpoint', String(process.env.SDP_DYNAMODB_ENDPOINT), '--no-dashboard'];
-    child = spawn(process.execPath, [TSX_CLI, START, ...args, '--stage', stage, '--projector', '--payment-decline-above', '100', '--retry-wait-ms', '0'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, FAULT_INJECTION: '', PAYMENT_DECLINE_ABOVE_CENTS: '' },
-    });
+    child = spawn(
+      START_COMMAND.command,
+      [...START_COMMAND.args, ...args, '--stage', stage, '--projector', '--payment-decline-above', '100', '--retry-wait-ms', '0'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, FAULT_INJECTION: '', PAYMENT_DECLINE_ABOVE_CENTS: '' },
+      },
+    );
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await pollUntil(() => output.includes('Ctrl-C stops everything'), {

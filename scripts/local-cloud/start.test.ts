@@ -11,13 +11,13 @@ import { freePort } from './ports';
 import { parseStartArgs } from './start-args';
 import { ownEngineEnvironment } from '../test-support/own-engine-env';
 import { freeStartPorts, startPortArgs } from './own-ports';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 /**
  * `npm start` as a learner meets it: clear messages instead of stack traces
  * when something is in the way, and Ctrl-C leaving nothing running.
  */
-const TSX_CLI = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const START = path.join(REPO_ROOT, 'scripts', 'local-cloud', 'start.ts');
+const START_COMMAND = npmScriptCommand('start');
 
 interface Finished {
   readonly code: number | null;
@@ -29,7 +29,7 @@ interface Finished {
 function runStart(args: string[], env: NodeJS.ProcessEnv = ownEngineEnvironment()): Promise<Finished> {
   return new Promise((resolve) => {
     // No dashboard: these runs are about the other ports, and 3001 may be taken by someone's npm start.
-    const child = spawn(process.execPath, [TSX_CLI, START, ...args, '--no-dashboard'], { cwd: REPO_ROOT, env });
+    const child = spawn(START_COMMAND.command, [...START_COMMAND.args, ...args, '--no-dashboard'], { cwd: REPO_ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
