@@ -20,6 +20,8 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   resolver: '<rootDir>/scripts/labs/jest-resolver.js',
+  // Jest's runtime, made safe for tests that run side by side (see the file).
+  runtime: '<rootDir>/scripts/labs/jest-runtime.js',
   testEnvironmentOptions: { sdpCodeRoot: codeRoot },
   globalSetup: '<rootDir>/scripts/test-support/global-setup.ts',
   globalTeardown: '<rootDir>/scripts/test-support/global-teardown.ts',

@@ -22,7 +22,7 @@ afterAll(() => {
   rmSync(path.join(cache, `tsconfig.lab-1-${path.basename(folder)}.build.json`), { force: true });
 });
 
-const MONEY = 'export type Cents = number & { readonly __brand: \'Cents\' };\nexport const fromCents = (cents: Cents): number => cents / 100;\n';
+const MONEY = "export type Cents = number & { readonly __brand: 'Cents' };\nexport const fromCents = (cents: Cents): number => cents / 100;\n";
 const toCents = (body: string) => `${MONEY}export function toCents(amount: number): Cents | undefined {\n  ${body}\n}\n`;
 
 describe('the type check of the code check:lab checks', () => {
