@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localAwsEnvironment } from '../../local-cloud/aws-env';
 import { startDynamoDbLocal } from '../../local-cloud/dynamodb-local';
 import { loadServiceConfig, tableNameOf } from '../../local-cloud/serverless-config';
 import { createTables } from '../../local-cloud/tables';
@@ -8,19 +9,13 @@ import { ratePerSecond, runLoad } from '../load';
 import { BENCH_PRODUCT, CONCURRENCIES, loadPlan } from '../plan';
 import { percentile } from '../stats';
 
-/** What the bench process's environment must say for the solution's own DynamoDB client to reach this engine. */
+/**
+ * What the bench process's environment must say for the solution's own
+ * DynamoDB client to reach this engine: the environment npm start gives its
+ * handlers (aws-env.ts, X-Ray's manual mode included), plus the two tables.
+ */
 function environmentFor(endpoint: string, ordersTable: string, outboxTable: string): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    ORDERS_TABLE: ordersTable,
-    OUTBOX_TABLE: outboxTable,
-    // As npm start gives its handlers (aws-env.ts): the solution's Tracer loads the X-Ray SDK, whose
-    // automatic mode would put an async hook on every promise of this process, the load generator's too.
-    AWS_XRAY_MANUAL_MODE: 'true',
-  };
+  return { ...localAwsEnvironment({ dynamodb: endpoint }), ORDERS_TABLE: ordersTable, OUTBOX_TABLE: outboxTable };
 }
 
 /**
