@@ -27,22 +27,19 @@ export function alignColumns(rows: readonly (readonly string[])[], rightAligned:
  * --compare, the median's change against a reference run), then a line per
  * failed section saying why (its first line; the JSON has all).
  */
+/** One figure's row, without the comparison column: section, figure, median, min, max, runs. */
+function figureCells(section: string, figure: SectionOutcome['figures'][number]): string[] {
+  const s = summaryOf(figure);
+  return [section, figure.name, formatValue(s.median, figure.unit), formatValue(s.min, figure.unit), formatValue(s.max, figure.unit), String(s.runs)];
+}
+
 export function renderTable(outcomes: readonly SectionOutcome[], changes?: readonly string[]): string {
   const rows: string[][] = [['Section', 'Figure', 'Median', 'Min', 'Max', 'Runs', ...(changes ? ['vs reference'] : [])]];
   for (const outcome of outcomes) {
     for (const figure of outcome.figures) {
       if (figure.samples.length === 0) continue;
-      const s = summaryOf(figure);
       const change = changes ? [changes[rows.length - 1] ?? ''] : [];
-      rows.push([
-        outcome.section,
-        figure.name,
-        formatValue(s.median, figure.unit),
-        formatValue(s.min, figure.unit),
-        formatValue(s.max, figure.unit),
-        String(s.runs),
-        ...change,
-      ]);
+      rows.push([...figureCells(outcome.section, figure), ...change]);
     }
   }
   const failures = outcomes.filter((o) => o.error !== undefined).map((o) => `FAILED ${o.section}: ${o.error?.split('\n')[0]}`);
@@ -55,15 +52,7 @@ export function renderMarkdownTable(outcomes: readonly SectionOutcome[]): string
   for (const outcome of outcomes) {
     for (const figure of outcome.figures) {
       if (figure.samples.length === 0) continue;
-      const s = summaryOf(figure);
-      const cells = [
-        outcome.section,
-        figure.name,
-        formatValue(s.median, figure.unit),
-        formatValue(s.min, figure.unit),
-        formatValue(s.max, figure.unit),
-        String(s.runs),
-      ];
+      const cells = figureCells(outcome.section, figure);
       lines.push(`| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`);
     }
     if (outcome.error !== undefined) lines.push(`| ${outcome.section} | FAILED: ${outcome.error.split('\n')[0].replace(/\|/g, '\\|')} | | | | |`);
