@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   }
   const onSignal = () => {
     if (stopRequestedAt !== 0) {
-      // Ctrl-C reaches this process twice (from the terminal, and relayed by tsx): only a
+      // Ctrl-C reaches this process twice (from the terminal, and relayed by npm): only a
       // later one means "stop waiting". Even then, never leave Java behind.
       if (Date.now() - stopRequestedAt < 1000) return;
       cloud?.killEngine();
